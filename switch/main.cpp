@@ -1,0 +1,50 @@
+// `cho4`: the payment switch's single binary. Each subcommand lives in switch/cli/<name>.cpp.
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "switch/cli/command.h"
+
+namespace cho4::cli {
+int run_qr(Args args);
+int run_demo(Args args);
+}  // namespace cho4::cli
+
+namespace {
+
+using cho4::cli::Subcommand;
+
+// The table of subcommands; each module's issue adds its own line.
+constexpr Subcommand kSubcommands[] = {
+    {"qr", "encode, decode, lint, render and scan VietQR codes", cho4::cli::run_qr},
+    {"demo", "show a demo stall's VietQR code in the terminal and write its PNG and SVG",
+     cho4::cli::run_demo},
+};
+
+void print_usage(std::FILE* out) {
+  std::fprintf(out, "usage: cho4 <command> [options]\n\ncommands:\n");
+  for (const auto& c : kSubcommands)
+    std::fprintf(out, "  %-10.*s %.*s\n", int(c.name.size()), c.name.data(), int(c.summary.size()),
+                 c.summary.data());
+  std::fprintf(out, "\n`cho4 <command> --help` describes a command.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    print_usage(stderr);
+    return cho4::cli::kExitUsage;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_usage(stdout);
+    return cho4::cli::kExitOk;
+  }
+  for (const auto& c : kSubcommands) {
+    if (c.name == args[0]) return c.run(cho4::cli::Args(args).subspan(1));
+  }
+  std::fprintf(stderr, "cho4: unknown command '%.*s'\n\n", int(args[0].size()), args[0].data());
+  print_usage(stderr);
+  return cho4::cli::kExitUsage;
+}
