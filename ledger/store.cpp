@@ -1,0 +1,100 @@
+#include "ledger/store_internal.h"
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include "ledger/schema_internal.h"
+
+namespace cho4::ledger {
+namespace {
+
+class BackgroundErrorListener final : public rocksdb::EventListener {
+ public:
+  explicit BackgroundErrorListener(std::function<void(const std::string&)> f) : f_(std::move(f)) {}
+  void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status* error) override {
+    if (error != nullptr && !error->ok() && f_) f_(error->ToString());
+  }
+
+ private:
+  std::function<void(const std::string&)> f_;
+};
+
+rocksdb::ColumnFamilyOptions cf_options(bool point_lookups, std::size_t write_buffer_bytes) {
+  rocksdb::ColumnFamilyOptions o;
+  o.write_buffer_size = write_buffer_bytes;
+  o.max_write_buffer_number = 4;
+  o.level_compaction_dynamic_level_bytes = true;
+  o.compression = rocksdb::kLZ4Compression;
+  rocksdb::BlockBasedTableOptions t;
+  if (point_lookups) {
+    // Dedupe keys are mostly misses: a Bloom filter answers them without reading blocks.
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
+    t.whole_key_filtering = true;
+  }
+  t.cache_index_and_filter_blocks = false;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+}  // namespace
+
+Status from_rocksdb(const rocksdb::Status& s, std::string_view what) {
+  std::string m(what);
+  m += ": " + s.ToString();
+  if (s.IsNoSpace() || s.IsIOError()) return unavailable(std::move(m));
+  if (s.IsCorruption()) return data_loss(std::move(m));
+  if (s.IsNotFound()) return not_found(std::move(m));
+  if (s.IsBusy() || s.IsTryAgain()) return unavailable(std::move(m));
+  return internal_error(std::move(m));
+}
+
+Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
+  std::unique_ptr<Store> store(new Store());
+  rocksdb::DBOptions db;
+  db.create_if_missing = options.create_if_missing;
+  db.create_missing_column_families = options.create_if_missing;
+  db.max_background_jobs = 2;
+  db.bytes_per_sync = 1 << 20;
+  db.keep_log_file_num = 4;
+  db.max_total_wal_size = 256ull << 20;
+  if (options.env != nullptr) {
+    db.env = options.env;
+  } else if (options.file_system) {
+    store->owned_env_ = rocksdb::NewCompositeEnv(options.file_system);
+    db.env = store->owned_env_.get();
+  }
+  if (options.statistics) {
+    store->statistics_ = rocksdb::CreateDBStatistics();
+    store->statistics_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
+    db.statistics = store->statistics_;
+  }
+  if (options.on_background_error)
+    db.listeners.push_back(std::make_shared<BackgroundErrorListener>(options.on_background_error));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, cf_options(false, 4 << 20)},
+      {schema::kJournalCf, cf_options(true, 128 << 20)},
+      {schema::kDedupeCf, cf_options(true, 64 << 20)},
+      {schema::kOutboxCf, cf_options(false, 16 << 20)},
+      {schema::kStateCf, cf_options(true, 32 << 20)},
+      {schema::kDeadCf, cf_options(false, 4 << 20)},
+  };
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db, options.path, cfs, &store->handles_, &raw)
+          : rocksdb::DB::Open(db, options.path, cfs, &store->handles_, &raw);
+  if (!s.ok()) return from_rocksdb(s, "open " + options.path);
+  store->db_.reset(raw);
+  return store;
+}
+
+Store::~Store() {
+  if (db_) {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+}
+
+}  // namespace cho4::ledger
