@@ -1,16 +1,26 @@
 # The list of fuzz targets, shared by fuzz/CMakeLists.txt (libFuzzer binaries, CHO4_FUZZ=ON) and
 # tests/hostile/CMakeLists.txt (replay of seeds and crash regressions in ordinary builds).
-# Each target: CHO4_FUZZ_<name>_SOURCES (paths relative to fuzz/) and CHO4_FUZZ_<name>_LIBS.
-# A target is listed only once the library it exercises exists in this configuration.
+# Each target: CHO4_FUZZ_<name>_SOURCES (absolute paths) and CHO4_FUZZ_<name>_LIBS.
+#
+# cho4_fuzz_target(<name> <library> <source the target needs in that library> [more libs...])
+# lists fuzz/<name>.cpp only once the library exists and compiles that source, so the tree stays
+# configurable while modules land.
 set(CHO4_FUZZ_TARGETS "")
 set(_fuzz_dir ${CMAKE_CURRENT_LIST_DIR})
 
-macro(cho4_fuzz_target name lib)
+macro(cho4_fuzz_target name lib needed_source)
   if(TARGET ${lib})
-    list(APPEND CHO4_FUZZ_TARGETS ${name})
-    set(CHO4_FUZZ_${name}_SOURCES ${_fuzz_dir}/${name}.cpp)
-    set(CHO4_FUZZ_${name}_LIBS ${lib} ${ARGN})
+    get_target_property(_fuzz_lib_sources ${lib} SOURCES)
+    list(FILTER _fuzz_lib_sources INCLUDE REGEX "(^|/)${needed_source}$")
+    if(_fuzz_lib_sources)
+      list(APPEND CHO4_FUZZ_TARGETS ${name})
+      set(CHO4_FUZZ_${name}_SOURCES ${_fuzz_dir}/${name}.cpp)
+      set(CHO4_FUZZ_${name}_LIBS ${lib} ${ARGN})
+    endif()
   endif()
 endmacro()
 
-cho4_fuzz_target(core_text_fuzz cho4::core)
+cho4_fuzz_target(core_text_fuzz cho4_core vn_text.cpp)
+cho4_fuzz_target(reference_code_fuzz cho4_ledger reference_code.cpp)
+cho4_fuzz_target(statement_csv_fuzz cho4_ledger statement.cpp)
+cho4_fuzz_target(canonical_json_fuzz cho4_adapters canonical_json.cpp)
