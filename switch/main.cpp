@@ -8,6 +8,7 @@
 namespace cho4::cli {
 int run_qr(Args args);
 int run_demo(Args args);
+int run_serve(Args args);
 }  // namespace cho4::cli
 
 namespace {
@@ -17,6 +18,8 @@ using cho4::cli::Subcommand;
 // The table of subcommands; each module's issue adds its own line.
 constexpr Subcommand kSubcommands[] = {
     {"qr", "encode, decode, lint, render and scan VietQR codes", cho4::cli::run_qr},
+    {"serve", "run the payment switch: webhooks, ledger, device notifications, API",
+     cho4::cli::run_serve},
     {"demo", "show a demo stall's VietQR code in the terminal and write its PNG and SVG",
      cho4::cli::run_demo},
 };

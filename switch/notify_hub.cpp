@@ -1,0 +1,64 @@
+#include "switch/notify_hub.h"
+
+#include <algorithm>
+
+#include "switch/event_text.h"
+#include "switch/limits.h"
+#include "switch/metrics.h"
+
+namespace cho4::server {
+
+bool NotifyHub::subscribe(StallId stall, const std::shared_ptr<DeviceSink>& sink) {
+  std::lock_guard lock(mu_);
+  auto& list = by_stall_[stall];
+  std::erase_if(list, [](const auto& w) { return w.expired(); });
+  if (list.size() >= kDevicesPerStallMax) return false;
+  list.push_back(sink);
+  return true;
+}
+
+void NotifyHub::unsubscribe(StallId stall, const DeviceSink* sink) {
+  std::lock_guard lock(mu_);
+  auto it = by_stall_.find(stall);
+  if (it == by_stall_.end()) return;
+  std::erase_if(it->second, [&](const auto& w) {
+    auto p = w.lock();
+    return !p || p.get() == sink;
+  });
+  if (it->second.empty()) by_stall_.erase(it);
+}
+
+std::size_t NotifyHub::devices(StallId stall) const {
+  std::lock_guard lock(mu_);
+  auto it = by_stall_.find(stall);
+  return it == by_stall_.end() ? 0 : it->second.size();
+}
+
+void NotifyHub::publish(std::span<const ledger::OutboxEvent> events) {
+  std::vector<std::shared_ptr<DeviceSink>> targets;
+  for (const auto& e : events) {
+    std::uint64_t n = published_.fetch_add(1);
+    if (metrics_) metrics_->events_published.fetch_add(1);
+#ifdef CHO4_FAULT_DROP_EVENTS
+    // Test-only build: lose one live event in a hundred so the simulator's verdict can fail.
+    if (n % 100 == 99) {
+      dropped_by_fault_.fetch_add(1);
+      continue;
+    }
+#else
+    (void)n;
+#endif
+    auto shared = std::make_shared<HubEvent>(HubEvent{e, event_json_text(e, false)});
+    targets.clear();
+    {
+      std::lock_guard lock(mu_);
+      auto it = by_stall_.find(e.stall);
+      if (it == by_stall_.end()) continue;
+      for (const auto& w : it->second)
+        if (auto p = w.lock()) targets.push_back(std::move(p));
+    }
+    for (auto& t : targets) t->push(shared);
+  }
+}
+
+}  // namespace cho4::server
