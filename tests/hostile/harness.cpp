@@ -81,10 +81,12 @@ Connection& Connection::operator=(Connection&& o) noexcept {
   return *this;
 }
 
-bool Connection::open(std::uint16_t port) {
+bool Connection::open(std::uint16_t port, int receive_buffer_bytes) {
   close();
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return false;
+  if (receive_buffer_bytes > 0)
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes, sizeof receive_buffer_bytes);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);

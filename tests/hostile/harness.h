@@ -43,8 +43,9 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // False when connect() fails (refused, no descriptors left).
-  bool open(std::uint16_t port);
+  // False when connect() fails (refused, no descriptors left). A receive buffer size (set before
+  // connecting, so the window stays small) makes a client that reads slowly push back quickly.
+  bool open(std::uint16_t port, int receive_buffer_bytes = 0);
   bool is_open() const { return fd_ >= 0; }
   // Sends every byte; false when the peer closed or reset the connection.
   bool send_all(std::string_view bytes);
