@@ -6,6 +6,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -468,6 +469,24 @@ class EngineImpl final : public Engine {
     if (!s.ok()) return from_rocksdb(s, "read raw archive");
     if (!schema::decode_credit(v, &raw)) return data_loss("bad journal record");
     return raw;
+  }
+
+  std::vector<CreditRecord> credits_between(std::string_view account, UnixMs from_ms,
+                                            UnixMs to_ms) const override {
+    constexpr std::int64_t kDeliveryLagMaxMs = 7LL * 24 * 3600 * 1000;
+    std::vector<CreditRecord> v;
+    std::unique_ptr<rocksdb::Iterator> it(
+        store_->db()->NewIterator(rocksdb::ReadOptions(), store_->journal()));
+    for (it->SeekToLast(); it->Valid(); it->Prev()) {
+      auto rec = schema::decode_credit(std::string_view(it->value().data(), it->value().size()));
+      if (!rec) continue;
+      if (rec->credit.received_at_ms < from_ms - kDeliveryLagMaxMs) break;
+      if (!outcome_posts(rec->outcome) || rec->credit.account != account) continue;
+      if (rec->credit.occurred_at_ms < from_ms || rec->credit.occurred_at_ms >= to_ms) continue;
+      v.push_back(std::move(*rec));
+    }
+    std::reverse(v.begin(), v.end());
+    return v;
   }
 
   Status checkpoint_to(const std::string& dir) const override {

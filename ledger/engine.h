@@ -253,6 +253,11 @@ class Engine {
   virtual Result<DeviceToken> token_by_hash(std::string_view hash) const = 0;
   // Balance of one account ("stall:7:received"); 0 for an account never posted to.
   virtual Money balance(std::string_view account) const = 0;
+  // Credits (outcomes that post, direction in or out) on `account` whose bank time falls in
+  // [from_ms, to_ms), oldest first. Scans the journal backwards from the newest credit and stops
+  // a week of receive time before from_ms (providers deliver late, never that late).
+  virtual std::vector<CreditRecord> credits_between(std::string_view account, UnixMs from_ms,
+                                                    UnixMs to_ms) const = 0;
   // The raw webhook body archived under raw_id.
   virtual Result<std::string> raw_archive(std::uint64_t raw_id) const = 0;
 

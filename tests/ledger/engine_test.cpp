@@ -1,0 +1,391 @@
+// The engine's contract: group commit and completions, the bounded queue, durability across
+// reopen, the outbox, queries, resolutions, tokens, dead letters, health, backups and check.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+
+#include "ledger/backup.h"
+#include "ledger/check.h"
+#include "ledger/reference_code.h"
+#include "ledger/statement.h"
+#include "tests/ledger/fault_fs.h"
+#include "tests/ledger/ledger_test_util.h"
+
+namespace cho4::ledger::testing {
+namespace {
+
+constexpr char kAcct[] = "0071000123456";
+
+class EngineTest : public LedgerFixture {};
+
+TEST_F(EngineTest, FullQueueFailsAtOnceAndNothingIsDropped) {
+  engine_.reset();
+  Options o = options();
+  o.queue_capacity = 8;
+  open_with(o);
+  // Hold the writer inside the first completion so the queue fills up behind it.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false, entered = false;
+  std::atomic<int> completed{0};
+  ASSERT_TRUE(engine_
+                  ->submit(CreateMarket{"m0"},
+                           [&](CommandResult) {
+                             std::unique_lock lock(mu);
+                             entered = true;
+                             cv.notify_all();
+                             cv.wait(lock, [&] { return release; });
+                             completed++;
+                           })
+                  .ok());
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return entered; });
+  }
+  for (int i = 0; i < 8; ++i)
+    ASSERT_TRUE(engine_
+                    ->submit(CreateMarket{"m" + std::to_string(i + 1)},
+                             [&](CommandResult r) {
+                               EXPECT_TRUE(r.status.ok());
+                               completed++;
+                             })
+                    .ok());
+  Status full = engine_->submit(CreateMarket{"overflow"}, [](CommandResult) {});
+  EXPECT_EQ(full.code(), StatusCode::resource_exhausted);
+  EXPECT_EQ(engine_->stats().rejected_full, 1u);
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  engine_.reset();  // drains: every accepted command completes
+  EXPECT_EQ(completed.load(), 9);
+  open();
+  EXPECT_EQ(engine_->markets().size(), 10u);  // the fixture's market + 9
+}
+
+TEST_F(EngineTest, CompletionsRunOnTheCallersExecutorAfterCommit) {
+  Stall s = stall(kAcct);
+  std::mutex mu;
+  std::vector<std::function<void()>> posted;
+  Executor executor = [&](std::function<void()> task) {
+    std::lock_guard lock(mu);
+    posted.push_back(std::move(task));
+  };
+  std::vector<OutboxEvent> hooked;
+  engine_->set_on_commit([&](std::span<const OutboxEvent> ev) {
+    std::lock_guard lock(mu);
+    hooked.insert(hooked.end(), ev.begin(), ev.end());
+  });
+  std::promise<CommandResult> p;
+  IngestCredits in;
+  in.credits.push_back(credit(kAcct, 1000, "x", "e1"));
+  ASSERT_TRUE(engine_
+                  ->submit(
+                      in, [&](CommandResult r) { p.set_value(std::move(r)); }, executor)
+                  .ok());
+  for (;;) {
+    std::lock_guard lock(mu);
+    if (!posted.empty()) break;
+  }
+  auto f = p.get_future();
+  EXPECT_EQ(f.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(hooked.size(), 1u);  // the hook ran before the completion was posted
+    EXPECT_EQ(hooked[0].stall, s.id);
+    EXPECT_EQ(hooked[0].seq, 1u);
+    posted[0]();
+  }
+  CommandResult r = f.get();
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(std::get<IngestResult>(r.value).credits[0].outbox_seq, 1u);
+}
+
+TEST_F(EngineTest, StateSurvivesReopenAndReferenceCodesAreNeverReused) {
+  Stall s = stall(kAcct, "VA1", Money::vnd(5000));
+  std::set<std::string> codes;
+  Order o = order(s.id, 70000);
+  codes.insert(o.reference);
+  ingest(credit(kAcct, 30000, o.reference, "r1"));
+  auto token = must<DeviceToken>(*engine_, IssueToken{DeviceToken{.hash = std::string(64, 'a'),
+                                                                  .scope = TokenScope::stall_device,
+                                                                  .stall = s.id,
+                                                                  .label = "phone"}});
+  EXPECT_EQ(token.market, market_.id);
+  reopen();
+  EXPECT_EQ(*engine_->stall(s.id), s);
+  auto o2 = engine_->order(o.id);
+  ASSERT_TRUE(o2.ok());
+  EXPECT_EQ(o2->paid_total, Money::vnd(30000));
+  EXPECT_EQ(engine_->order_by_reference(o.reference)->id, o.id);
+  EXPECT_EQ(engine_->balance(stall_received_account(s.id)), Money::vnd(30000));
+  EXPECT_EQ(engine_->token_by_hash(std::string(64, 'a'))->label, "phone");
+  // The order keeps accumulating after the restart.
+  EXPECT_EQ(ingest(credit(kAcct, 40000, o.reference, "r2")).outcome, Outcome::paid);
+  EXPECT_EQ(ingest(credit(kAcct, 30000, o.reference, "r1")).outcome, Outcome::duplicate);
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 20; ++i) EXPECT_TRUE(codes.insert(order(s.id, 1000).reference).second);
+    reopen();
+  }
+  EXPECT_EQ(codes.size(), 61u);
+}
+
+TEST_F(EngineTest, OutboxIsGapFreePerStallAndPagesHistory) {
+  Stall a = stall(kAcct), b = stall("1903555777");
+  std::vector<BankCredit> batch;
+  for (int i = 0; i < 30; ++i)
+    batch.push_back(
+        credit(i % 3 == 0 ? "1903555777" : kAcct, 1000 + i, "x", "o" + std::to_string(i)));
+  IngestCredits in;
+  in.credits = batch;
+  in.raw_body = "[batch]";
+  auto res = must<IngestResult>(*engine_, in);
+  ASSERT_EQ(res.credits.size(), 30u);
+  EXPECT_EQ(*engine_->raw_archive(res.raw_id), "[batch]");
+  auto pa = engine_->outbox_after(a.id, 0, 1000);
+  auto pb = engine_->outbox_after(b.id, 0, 1000);
+  ASSERT_TRUE(pa.ok() && pb.ok());
+  EXPECT_EQ(pa->events.size(), 20u);
+  EXPECT_EQ(pb->events.size(), 10u);
+  for (std::size_t i = 0; i < pa->events.size(); ++i) EXPECT_EQ(pa->events[i].seq, i + 1);
+  EXPECT_EQ(pa->last_seq, 20u);
+  EXPECT_EQ(pa->oldest_retained_seq, 1u);
+  auto tail = engine_->outbox_after(a.id, 17, 1000);
+  ASSERT_EQ(tail->events.size(), 3u);
+  EXPECT_EQ(tail->events[0].seq, 18u);
+  EXPECT_EQ(tail->events[0].amount, pa->events[17].amount);
+  // History newest first, paged.
+  std::vector<std::uint64_t> seen;
+  std::uint64_t cursor = 0;
+  do {
+    auto page = engine_->stall_history(a.id, cursor, 7);
+    ASSERT_TRUE(page.ok());
+    for (const auto& e : page->events) seen.push_back(e.seq);
+    cursor = page->next_cursor;
+  } while (cursor != 0);
+  ASSERT_EQ(seen.size(), 20u);
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], 20 - i);
+  EXPECT_EQ(engine_->outbox_after(StallId{999}, 0, 10).error().code(), StatusCode::not_found);
+}
+
+TEST_F(EngineTest, OutboxRetentionTruncatesOldHistory) {
+  engine_.reset();
+  Options o = options();
+  o.outbox_retention_ms = 60'000;
+  open_with(o);
+  Stall s = stall(kAcct);
+  for (int i = 0; i < 5; ++i) ingest(credit(kAcct, 1000, "x", "old" + std::to_string(i)));
+  clock_.advance_ms(120'000);
+  // Enough batches to reach a trim pass.
+  for (int i = 0; i < 300; ++i) ingest(credit(kAcct, 1000, "x", "new" + std::to_string(i)));
+  auto page = engine_->outbox_after(s.id, 0, 10);
+  ASSERT_TRUE(page.ok());
+  EXPECT_GT(page->oldest_retained_seq, 5u);
+  ASSERT_FALSE(page->events.empty());
+  EXPECT_EQ(page->events[0].seq, page->oldest_retained_seq);
+  engine_.reset();
+  auto report = check_store(options().path);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->violations[0];
+}
+
+TEST_F(EngineTest, DailyTotalsAndEndOfDayReport) {
+  Stall a = stall(kAcct), b = stall("1903555777");
+  Order o = order(a.id, 50000);
+  ingest(credit(kAcct, 60000, o.reference, "d1"));  // overpaid: 50k received, 10k excess
+  ingest(credit(kAcct, 20000, "rau", "d2"));        // static
+  ingest(credit("1903555777", 7000, "ca", "d3"));   // static at b
+  ingest(credit("4444", 1000, "who", "d4"));        // suspense (no stall)
+  ingest(credit(kAcct, 20001, "rau", "d2"));        // conflict: held
+  BankCredit out = credit(kAcct, 3000, "tra lai", "d5");
+  out.direction = Direction::out;
+  ingest(out);
+  CivilDate today = vn_date(clock_.now_ms());
+  auto ta = engine_->stall_daily_totals(a.id, today);
+  ASSERT_TRUE(ta.ok());
+  EXPECT_EQ(ta->received, Money::vnd(70000));
+  EXPECT_EQ(ta->excess, Money::vnd(10000));
+  EXPECT_EQ(ta->paid_out, Money::vnd(3000));
+  EXPECT_EQ(ta->credits, 2u);
+  EXPECT_EQ(ta->by_outcome[static_cast<int>(Outcome::overpaid)], 1u);
+  EXPECT_EQ(ta->by_outcome[static_cast<int>(Outcome::conflict)], 1u);
+  auto tm = engine_->market_daily_totals(market_.id, today);
+  EXPECT_EQ(tm->received, Money::vnd(77000));
+  auto other_day = engine_->stall_daily_totals(a.id, civil_from_days(days_from_civil(today) + 1));
+  EXPECT_EQ(other_day->received, Money());
+  auto eod = engine_->end_of_day(market_.id, today);
+  ASSERT_TRUE(eod.ok());
+  EXPECT_EQ(eod->stalls.size(), 2u);
+  EXPECT_EQ(eod->suspense.size(), 1u);
+  EXPECT_EQ(eod->held.size(), 1u);
+  EXPECT_EQ(eod->market_totals.received, Money::vnd(77000));
+  (void)b;
+}
+
+TEST_F(EngineTest, SuspenseAndHeldAreResolvedAsNewEntries) {
+  Stall s = stall(kAcct);
+  Order o = order(s.id, 8000);
+  CreditResult lost = ingest(credit("4444", 8000, "khong ro", "s1"));
+  ASSERT_EQ(lost.outcome, Outcome::suspense);
+  ResolveCredit assign;
+  assign.credit = lost.credit_id;
+  assign.action = ResolveAction::assign_to_stall;
+  assign.stall = s.id;
+  assign.order = o.id;
+  assign.actor = "quan ly";
+  auto rr = must<ResolveResult>(*engine_, assign);
+  EXPECT_EQ(rr.outbox_seq, 1u);
+  EXPECT_EQ(engine_->order(o.id)->paid_total, Money::vnd(8000));
+  EXPECT_EQ(engine_->balance(kSuspenseAccount), Money());
+  EXPECT_EQ(engine_->balance(stall_received_account(s.id)), Money::vnd(8000));
+  EXPECT_TRUE(engine_->suspense_credits(10).empty());
+  // The original record is unchanged; resolving twice is refused.
+  EXPECT_EQ(engine_->credit(lost.credit_id)->outcome, Outcome::suspense);
+  EXPECT_EQ(run(*engine_, assign).status.code(), StatusCode::failed_precondition);
+  auto ev = engine_->outbox_after(s.id, 0, 10);
+  ASSERT_EQ(ev->events.size(), 1u);
+  EXPECT_EQ(ev->events[0].kind, EventKind::resolution);
+  EXPECT_EQ(ev->events[0].outcome, Outcome::paid);
+
+  CreditResult lost2 = ingest(credit("4444", 500, "?", "s2"));
+  ResolveCredit back;
+  back.credit = lost2.credit_id;
+  back.action = ResolveAction::return_to_payer;
+  must<ResolveResult>(*engine_, back);
+  EXPECT_EQ(engine_->balance(kSuspenseAccount), Money());
+  // s1's 8.000 đ stays booked in at the bank; s2 came in and went back out.
+  EXPECT_EQ(engine_->balance(bank_account_name("Vietcombank", "4444")), Money::vnd(-8000));
+
+  ingest(credit(kAcct, 1000, "a", "h1"));
+  BankCredit dup = credit(kAcct, 1000, "a", "h1-other", "casso-v2");
+  dup.bank_reference = "FTh1";
+  CreditResult held = ingest(dup);
+  ASSERT_EQ(held.outcome, Outcome::probable_duplicate);
+  ResolveCredit accept;
+  accept.credit = held.credit_id;
+  accept.action = ResolveAction::accept_held;
+  auto acc = must<ResolveResult>(*engine_, accept);
+  ASSERT_TRUE(acc.reconciled.has_value());
+  EXPECT_EQ(acc.reconciled->outcome, Outcome::static_qr);
+  EXPECT_EQ(engine_->balance(stall_received_account(s.id)), Money::vnd(10000));
+  EXPECT_TRUE(engine_->held_credits(10).empty());
+
+  engine_.reset();
+  auto report = check_store(options().path);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->violations[0];
+}
+
+TEST_F(EngineTest, TokensAndDeadLetters) {
+  Stall s = stall(kAcct);
+  std::string h(64, 'b');
+  must<DeviceToken>(*engine_, IssueToken{DeviceToken{
+                                  .hash = h, .scope = TokenScope::stall_device, .stall = s.id}});
+  EXPECT_EQ(run(*engine_, IssueToken{DeviceToken{.hash = h, .stall = s.id}}).status.code(),
+            StatusCode::already_exists);
+  EXPECT_EQ(
+      run(*engine_, IssueToken{DeviceToken{.hash = std::string(64, 'c'), .stall = StallId{77}}})
+          .status.code(),
+      StatusCode::not_found);
+  auto revoked = must<DeviceToken>(*engine_, RevokeToken{h});
+  EXPECT_NE(revoked.revoked_at_ms, 0);
+  EXPECT_NE(engine_->token_by_hash(h)->revoked_at_ms, 0);
+
+  auto d = must<DeadLetter>(*engine_, RecordDeadLetter{"sepay-main", "bad json", "{oops", "h"});
+  EXPECT_EQ(engine_->dead_letters(0, 10).size(), 1u);
+  EXPECT_EQ(engine_->dead_letter(d.id)->body, "{oops");
+  IngestCredits fixed;
+  fixed.credits.push_back(credit(kAcct, 1000, "x", "dl1"));
+  fixed.reprocessed_dead_letter = d.id;
+  must<IngestResult>(*engine_, fixed);
+  EXPECT_NE(engine_->dead_letter(d.id)->reprocessed_at_ms, 0);
+}
+
+TEST_F(EngineTest, FullDiskStopsAcknowledgementsAndIsReported) {
+  engine_.reset();
+  auto fs = FaultFs::make();
+  Options o = options();
+  o.file_system = fs;
+  open_with(o);
+  stall(kAcct);
+  EXPECT_EQ(ingest(credit(kAcct, 1000, "x", "f1")).outcome, Outcome::static_qr);
+  fs->set_no_space(true);
+  IngestCredits in;
+  in.credits.push_back(credit(kAcct, 1000, "x", "f2"));
+  CommandResult r = run(*engine_, in);
+  EXPECT_EQ(r.status.code(), StatusCode::unavailable);
+  EXPECT_FALSE(engine_->healthy());
+  EXPECT_EQ(engine_->health().code(), StatusCode::unavailable);
+  EXPECT_EQ(engine_->submit(in, [](CommandResult) {}).code(), StatusCode::unavailable);
+  engine_.reset();
+  fs->set_no_space(false);
+  open_with(o);
+  EXPECT_TRUE(engine_->healthy());
+  EXPECT_EQ(engine_->credit_by_key("sepay-main", "f2").error().code(), StatusCode::not_found);
+  EXPECT_TRUE(engine_->credit_by_key("sepay-main", "f1").ok());
+}
+
+TEST_F(EngineTest, BackupRestoreAndCheck) {
+  Stall s = stall(kAcct);
+  Order o = order(s.id, 5000);
+  ingest(credit(kAcct, 5000, o.reference, "b1"));
+  ASSERT_TRUE(engine_->checkpoint_to(dir_.sub("live-checkpoint")).ok());
+  // A running store is locked: the offline backup refuses it.
+  EXPECT_EQ(backup_store(options().path, dir_.sub("b0")).code(), StatusCode::unavailable);
+  engine_.reset();
+  ASSERT_TRUE(backup_store(options().path, dir_.sub("backup")).ok());
+  EXPECT_EQ(backup_store(options().path, dir_.sub("backup")).code(), StatusCode::already_exists);
+  ASSERT_TRUE(restore_store(dir_.sub("backup"), dir_.sub("restored")).ok());
+  EXPECT_EQ(restore_store(dir_.sub("backup"), dir_.sub("restored")).code(),
+            StatusCode::already_exists);
+  for (const char* d : {"restored", "live-checkpoint"}) {
+    auto report = check_store(dir_.sub(d));
+    ASSERT_TRUE(report.ok()) << report.error().to_string();
+    EXPECT_TRUE(report->ok());
+    EXPECT_EQ(report->credits, 1u);
+    Options ro = options();
+    ro.path = dir_.sub(d);
+    auto e = Engine::open(ro);
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ((*e)->order(o.id)->paid_total, Money::vnd(5000));
+  }
+}
+
+TEST_F(EngineTest, StatementReconciliationFindsMissedWebhooksAndUnknownCredits) {
+  stall(kAcct);
+  BankCredit a = credit(kAcct, 10000, "a", "st1");
+  a.bank_reference = "FT001";
+  BankCredit b = credit(kAcct, 20000, "b", "st2");
+  b.bank_reference = "";
+  BankCredit c = credit(kAcct, 30000, "c", "st3");
+  c.bank_reference = "FT003";
+  ingest(a);
+  ingest(b);
+  ingest(c);
+  std::string when = format_vn_datetime(clock_.now_ms());
+  std::string csv = "Date,Amount,Reference,Description\n" + when + ",10000,FT001,a\n" + when +
+                    ",20000,,\"b, with comma\"\n" + when +
+                    ",45000,FT999,\"missed \"\"webhook\"\"\"\n";
+  auto lines = parse_statement_csv(csv);
+  ASSERT_TRUE(lines.ok()) << lines.error().to_string();
+  ASSERT_EQ(lines->size(), 3u);
+  EXPECT_EQ((*lines)[2].description, "missed \"webhook\"");
+  CivilDate day = vn_date(clock_.now_ms());
+  auto rep = reconcile_statement(*engine_, kAcct, day, day, *lines);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_EQ(rep->matched, 2u);
+  ASSERT_EQ(rep->missing_in_ledger.size(), 1u);
+  EXPECT_EQ(rep->missing_in_ledger[0].reference, "FT999");
+  ASSERT_EQ(rep->missing_in_statement.size(), 1u);
+  EXPECT_EQ(rep->missing_in_statement[0].credit.provider_txn_id, "st3");
+  EXPECT_FALSE(parse_statement_csv("amount\n5\n").ok());
+  EXPECT_FALSE(parse_statement_csv("date,amount\n2024-13-01,5\n").ok());
+  EXPECT_FALSE(parse_statement_csv("date,amount\n2024-10-01,abc\n").ok());
+}
+
+}  // namespace
+}  // namespace cho4::ledger::testing
