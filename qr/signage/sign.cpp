@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -149,7 +150,9 @@ void rounded_rect(cairo_t* cr, double x, double y, double w, double h, double r)
 }
 
 // Draws a card at the context's origin, in card units.
-void paint_card(cairo_t* cr, const Fonts& f, const SignLayout& sign) {
+enum class QrStyle : std::uint8_t { path, image };
+
+void paint_card(cairo_t* cr, const Fonts& f, const SignLayout& sign, QrStyle qr_style) {
   const CardDesign& d = sign.design;
   cairo_save(cr);
   cairo_set_source_rgb(cr, 1, 1, 1);
@@ -169,11 +172,35 @@ void paint_card(cairo_t* cr, const Fonts& f, const SignLayout& sign) {
     cairo_move_to(cr, line.x, line.baseline);
     cairo_show_text(cr, line.text.c_str());
   }
-  // The QR: each row's runs of dark modules as rectangles, one fill. Pixel layouts have whole
-  // pixels per module and no antialiasing, so edges are sharp.
   const QrBox& q = sign.qr;
   const qr::QrMatrix& m = sign.matrix;
   const double x0 = q.x + kQuietZoneModules * q.module, y0 = q.y + kQuietZoneModules * q.module;
+  if (qr_style == QrStyle::image) {
+    // PDF: the matrix as a one-pixel-per-module image scaled with nearest-neighbour sampling
+    // (/Interpolate false). Its edges are as exact as a path's, and a card's page content is a
+    // few hundred bytes instead of thousands of rectangle coordinates to format and compress,
+    // which is most of a large batch's time.
+    cairo_surface_t* image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, m.size, m.size);
+    cairo_surface_flush(image);
+    unsigned char* data = cairo_image_surface_get_data(image);
+    const int stride = cairo_image_surface_get_stride(image);
+    for (int y = 0; y < m.size; ++y) {
+      auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+      for (int x = 0; x < m.size; ++x) row[x] = m.at(x, y) ? 0x000000u : 0xFFFFFFu;
+    }
+    cairo_surface_mark_dirty(image);
+    cairo_translate(cr, x0, y0);
+    cairo_scale(cr, q.module, q.module);
+    cairo_set_source_surface(cr, image, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_rectangle(cr, 0, 0, m.size, m.size);
+    cairo_fill(cr);
+    cairo_surface_destroy(image);
+    cairo_restore(cr);
+    return;
+  }
+  // Images: each row's runs of dark modules as rectangles, one fill. Pixel layouts have whole
+  // pixels per module and no antialiasing, so edges are sharp.
   if (d.integer_modules) cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
   for (int y = 0; y < m.size; ++y) {
     int x = 0;
@@ -297,7 +324,7 @@ Status write_sign_png(const SignLayout& sign, const std::string& path) {
   const int w = static_cast<int>(sign.design.width), h = static_cast<int>(sign.design.height);
   cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
   cairo_t* cr = cairo_create(surface);
-  paint_card(cr, **f, sign);
+  paint_card(cr, **f, sign, QrStyle::path);
   cairo_destroy(cr);
   cairo_surface_flush(surface);
   const cairo_status_t st = cairo_surface_write_to_png(surface, path.c_str());
@@ -313,7 +340,7 @@ Status write_sign_svg(const SignLayout& sign, const std::string& path) {
       cairo_svg_surface_create(path.c_str(), sign.design.width, sign.design.height);
   cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX);
   cairo_t* cr = cairo_create(surface);
-  paint_card(cr, **f, sign);
+  paint_card(cr, **f, sign, QrStyle::path);
   cairo_destroy(cr);
   cairo_surface_finish(surface);
   const cairo_status_t st = cairo_surface_status(surface);
@@ -409,7 +436,7 @@ Result<CardPlacement> SignPdf::add(const SignLayout& sign) {
   cairo_scale(p.cr, kPointsPerMm, kPointsPerMm);
   cairo_translate(p.cr, card.x, card.y);
   cairo_scale(p.cr, p.page.card_scale, p.page.card_scale);
-  paint_card(p.cr, *p.fonts, sign);
+  paint_card(p.cr, *p.fonts, sign, QrStyle::image);
   cairo_restore(p.cr);
 
   CardPlacement placed;
