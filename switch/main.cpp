@@ -9,6 +9,7 @@ namespace cho4::cli {
 int run_qr(Args args);
 int run_demo(Args args);
 int run_serve(Args args);
+int run_signage(Args args);
 }  // namespace cho4::cli
 
 namespace {
@@ -22,6 +23,10 @@ constexpr Subcommand kSubcommands[] = {
      cho4::cli::run_serve},
     {"demo", "show a demo stall's VietQR code in the terminal and write its PNG and SVG",
      cho4::cli::run_demo},
+#ifdef CHO4_HAVE_SIGNAGE
+    {"signage", "print a market's stall signs (PDF, PNG, SVG) and check their check codes",
+     cho4::cli::run_signage},
+#endif
 };
 
 void print_usage(std::FILE* out) {
