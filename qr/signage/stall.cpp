@@ -4,6 +4,7 @@
 
 #include "core/vn_text.h"
 #include "qr/banks.h"
+#include "qr/signage/vn_compose.h"
 #include "qr/vietqr.h"
 
 namespace cho4::signage {
@@ -33,12 +34,14 @@ Result<std::string, RowError> text_field(const RawFields& fields, std::string_vi
     if (c < 0x20 || c == 0x7F) return Err(row_error(line, name, "contains a control character"));
   }
   if (value.empty() && required) return Err(row_error(line, name, "missing"));
-  const std::size_t chars = utf8_length(value).value_or(0);
+  // Composed, so that decomposed input prints as whole letters and counts as many characters.
+  std::string composed = compose_vietnamese(value);
+  const std::size_t chars = utf8_length(composed).value_or(0);
   if (chars > max_chars)
     return Err(row_error(line, name,
                          "too long (" + std::to_string(chars) + " characters, at most " +
                              std::to_string(max_chars) + ")"));
-  return std::string(value);
+  return composed;
 }
 
 // "50000", "50.000" or "50,000" (thousands grouped by threes) → đồng.

@@ -160,6 +160,14 @@ TEST(Stall, MarketComesFromTheDefaultWhenTheRowHasNone) {
   EXPECT_EQ(s->market, "Chợ Đà Lạt");
 }
 
+TEST(Stall, DecomposedTextIsComposedBeforeItIsCounted) {
+  RawFields row = good_row();
+  row["stall_name"] = "Pho\u031B\u0309 Ba\u0300 Tu\u031B";
+  auto s = stall_from_fields(row, 2);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->stall_name, "Phở Bà Tư");
+}
+
 TEST(Stall, ControlCharactersAreRefused) {
   RawFields row = good_row();
   row["stall_name"] = "Phở\nBà Tư";
