@@ -1,6 +1,6 @@
 // LoadedPlugin: one adapter plugin loaded from a shared object (dlopen) through the versioned C
-// ABI in plugin_abi.h. Owns the dlopen handle; closes it on destruction, so every Adapter and
-// Signer it made must be destroyed first (the Registry orders that).
+// ABI in plugin_abi.h. The dlopen handle is shared by the LoadedPlugin and every Adapter and
+// Signer it made: the library is closed when the last of them is destroyed.
 //
 // Thread-safety: load() once at start-up; afterwards make_adapter/make_signer are safe to call,
 // and the adapters they make follow Adapter's thread-safety (the plugin promises the same).
@@ -39,8 +39,8 @@ class LoadedPlugin {
   Result<std::unique_ptr<Signer>> make_signer(const boost::json::object& config) const;
 
  private:
-  LoadedPlugin(void* handle, const cho4_plugin_v1* table, std::string path);
-  void* handle_;
+  LoadedPlugin(std::shared_ptr<void> handle, const cho4_plugin_v1* table, std::string path);
+  std::shared_ptr<void> handle_;
   const cho4_plugin_v1* table_;
   std::string path_;
   std::string kind_;
