@@ -26,7 +26,7 @@ namespace {
 struct Fonts {
   cairo_font_face_t* regular = nullptr;
   cairo_font_face_t* bold = nullptr;
-  double ascent_em = 0.93;  // DejaVu Sans; replaced by the font's own figure on load
+  double ascent_em = 0.93;  // DejaVu Sans' figure, until the loaded font gives its own
 };
 
 // The font faces live for the whole process: cairo caches scaled fonts that point at them, and
@@ -55,6 +55,17 @@ Result<const Fonts*> fonts() {
     };
     loaded.regular = load("DejaVuSans.ttf");
     if (loaded.regular != nullptr) loaded.bold = load("DejaVuSans-Bold.ttf");
+    if (loaded.bold == nullptr) return;
+    // Baselines are placed from the top of a line: the font's own ascent, per em.
+    cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+    cairo_t* cr = cairo_create(surface);
+    cairo_set_font_face(cr, loaded.bold);
+    cairo_set_font_size(cr, 100);
+    cairo_font_extents_t extents;
+    cairo_font_extents(cr, &extents);
+    if (extents.ascent > 0) loaded.ascent_em = extents.ascent / 100;
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
   });
   if (!load_status.ok()) return load_status;
   return &loaded;
