@@ -175,7 +175,7 @@ Result<std::string> stall_payload(const Stall& stall) {
   p.amount = stall.amount;
   p.purpose = stall.code;
   auto text = qr::encode(p);
-  if (!text.ok()) return invalid_argument(to_string(text.error()));
+  if (!text.ok()) return invalid_argument(text.error().message());
   return std::move(text).value();
 }
 
