@@ -143,6 +143,13 @@ export class StallEventStream {
     }
     const kind = data?.type && ev.event === 'message' ? data.type : ev.event;
     if (kind === 'hello') {
+      // The server says where it starts (`after`): our cursor when it knows it, otherwise (no
+      // cursor yet, or one from a server that was reset) its latest sequence. Adopting it means a
+      // link lost before the first payment still resumes without a gap.
+      if (data?.after !== undefined && data?.after !== null) {
+        this.cursor = String(data.after);
+        this.cb.onCursor?.(this.cursor);
+      }
       this.cb.onHello?.(data);
       return;
     }

@@ -127,16 +127,6 @@ function startStream(token) {
         loadHistory();
         loadTotals();
       },
-      onHello: (h) => {
-        // A server whose sequence is behind our stored cursor was reset (new data folder):
-        // start over from its beginning rather than wait for numbers it will never reach.
-        const last = h?.last_seq ?? h?.latest_seq;
-        const cur = state.stream?.cursor;
-        if (last !== undefined && cur !== null && Number(last) < Number(cur)) {
-          state.stream.cursor = null;
-          localStorage.removeItem(cursorKey);
-        }
-      },
       onAuthFailed: () => {
         localStorage.removeItem(tokenKey);
         showSignIn('Mã thiết bị đã bị thu hồi hoặc không hợp lệ. Xin mã mới từ ban quản lý.');
@@ -510,6 +500,11 @@ function init() {
   $('signout').addEventListener('click', () => {
     localStorage.removeItem(tokenKey);
     showSignIn('');
+  });
+  // A sign-in link opened while this page is already showing only changes the hash.
+  window.addEventListener('hashchange', () => {
+    const t = tokenFromUrl();
+    if (t) signIn(t);
   });
   const token = tokenFromUrl() || localStorage.getItem(tokenKey);
   if (token) signIn(token);
