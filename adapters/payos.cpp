@@ -136,7 +136,8 @@ class PayosAdapter final : public Adapter {
   Result<VerifiedScheme, AuthError> authenticate(const HttpRequest& req, UnixMs) const override {
     Result<json::value, ParseError> body = parse_json_strict(req.body);
     if (!body.ok() || !body->is_object()) {
-      return Err(AuthError{AuthErrorKind::missing_credentials,
+      // The signature lives inside the body: one that does not parse cannot carry a valid one.
+      return Err(AuthError{AuthErrorKind::bad_signature,
                            "payOS signs the body's data: the body is not a JSON object"});
     }
     const json::object& o = body->get_object();
