@@ -20,7 +20,21 @@ macro(cho4_fuzz_target name lib needed_source)
   endif()
 endmacro()
 
+# cho4_fuzz_variant(<name> <source basename> <define> <library> <needed source> [more libs...]):
+# another binary from a shared source, told apart by a compile definition.
+macro(cho4_fuzz_variant name source define lib needed_source)
+  cho4_fuzz_target(${name} ${lib} ${needed_source} ${ARGN})
+  if(DEFINED CHO4_FUZZ_${name}_SOURCES)
+    set(CHO4_FUZZ_${name}_SOURCES ${_fuzz_dir}/${source}.cpp)
+    set(CHO4_FUZZ_${name}_DEFINES ${define})
+  endif()
+endmacro()
+
 cho4_fuzz_target(core_text_fuzz cho4_core vn_text.cpp)
 cho4_fuzz_target(reference_code_fuzz cho4_ledger reference_code.cpp)
 cho4_fuzz_target(statement_csv_fuzz cho4_ledger statement.cpp)
 cho4_fuzz_target(canonical_json_fuzz cho4_adapters canonical_json.cpp)
+foreach(kind sepay payos casso1 casso2 vietqr standard_webhooks)
+  cho4_fuzz_variant(adapter_${kind}_fuzz adapter_fuzz CHO4_FUZZ_ADAPTER_KIND="${kind}"
+                    cho4_adapters registry.cpp)
+endforeach()
