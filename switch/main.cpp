@@ -10,6 +10,9 @@ int run_qr(Args args);
 int run_demo(Args args);
 int run_serve(Args args);
 int run_signage(Args args);
+int run_ledger(Args args);
+int run_backup(Args args);
+int run_restore(Args args);
 }  // namespace cho4::cli
 
 namespace {
@@ -23,6 +26,10 @@ constexpr Subcommand kSubcommands[] = {
      cho4::cli::run_serve},
     {"demo", "show a demo stall's VietQR code in the terminal and write its PNG and SVG",
      cho4::cli::run_demo},
+    {"ledger", "check a stopped ledger store, end-of-day report, bank statement reconciliation",
+     cho4::cli::run_ledger},
+    {"backup", "checkpoint a stopped ledger store into a backup directory", cho4::cli::run_backup},
+    {"restore", "restore a ledger backup into an empty data directory", cho4::cli::run_restore},
 #ifdef CHO4_HAVE_SIGNAGE
     {"signage", "print a market's stall signs (PDF, PNG, SVG) and check their check codes",
      cho4::cli::run_signage},
