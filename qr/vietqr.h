@@ -53,7 +53,6 @@ enum class EncodeErrorKind : std::uint8_t {
   field_too_long = 4,       // a text field over its limit (after folding)
   non_ascii_text = 5,       // non-ASCII in an ASCII field while folding is off
   invalid_utf8 = 6,         // a text field is not UTF-8
-  template_too_long = 7,    // template 38 or 62 exceeds 99 characters
   bad_extra_field = 8,      // an extra field id is reserved or malformed
 };
 
