@@ -302,6 +302,9 @@ class ExactHandler {
   static constexpr std::size_t max_key_size = json::string::max_size();
   static constexpr std::size_t max_string_size = json::string::max_size();
 
+  ExactHandler(unsigned char* temp, std::size_t temp_size)
+      : st(json::storage_ptr(), temp, temp_size) {}
+
   json::value_stack st;
   std::string number_text;  // parts of a number split across buffers
 
@@ -374,23 +377,29 @@ class ExactHandler {
 
 }  // namespace
 
-Result<json::value, ParseError> parse_json_strict(std::string_view body) {
+Result<json::value, ParseError> parse_json_strict(std::string_view body,
+                                                  json::storage_ptr storage) {
   if (body.size() > kBodyBytesMax) {
     return Err(ParseError{ParseErrorKind::body_too_large, "",
                           "body of " + std::to_string(body.size()) + " bytes exceeds the limit"});
   }
-  if (!is_valid_utf8(body)) {
-    return Err(ParseError{ParseErrorKind::invalid_utf8, "", "body is not well-formed UTF-8"});
-  }
   json::parse_options opt;
   opt.max_depth = kJsonDepthMax;
   try {
-    json::basic_parser<ExactHandler> p(opt);
-    p.handler().st.reset();
+    // The value stack's scratch space: typical bodies never touch the heap for it.
+    unsigned char temp[2048];
+    json::basic_parser<ExactHandler> p(opt, temp, sizeof temp);
+    p.handler().st.reset(std::move(storage));
     json::error_code ec;
     std::size_t n = p.write_some(false, body.data(), body.size(), ec);
     if (!ec && n < body.size()) ec = json::error::extra_data;
     if (ec) {
+      // Boost.JSON validates UTF-8 inside strings (and any other non-ASCII byte is a syntax
+      // error), so a parsed body is well-formed; only a failed one needs the full check to tell
+      // invalid_utf8 from invalid_json.
+      if (!is_valid_utf8(body)) {
+        return Err(ParseError{ParseErrorKind::invalid_utf8, "", "body is not well-formed UTF-8"});
+      }
       if (ec == json::error::too_deep) {
         return Err(ParseError{ParseErrorKind::too_deep, "",
                               "nesting deeper than " + std::to_string(kJsonDepthMax)});

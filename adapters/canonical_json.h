@@ -45,9 +45,12 @@ void js_quote_append(std::string& out, std::string_view utf8, const StringifyOpt
 // True when a sorts before b by UTF-16 code units (both well-formed UTF-8).
 bool utf16_less(std::string_view a, std::string_view b);
 
-// The strict parse every adapter uses: checks size (kBodyBytesMax) and UTF-8 first (so that
-// invalid_utf8 is its own error), limits nesting to kJsonDepthMax (too_deep), and parses
-// decimal fractions exactly (shortest round-trip) so that re-serialisation reproduces them.
-Result<boost::json::value, ParseError> parse_json_strict(std::string_view body);
+// The strict parse every adapter uses: checks size (kBodyBytesMax), rejects malformed UTF-8 as
+// its own error (invalid_utf8), limits nesting to kJsonDepthMax (too_deep), and parses decimal
+// fractions exactly (shortest round-trip) so that re-serialisation reproduces them.
+// `storage` holds the result's memory (default: the heap); hot paths pass a
+// boost::json::monotonic_resource over a stack buffer and drop the value before it goes.
+Result<boost::json::value, ParseError> parse_json_strict(std::string_view body,
+                                                         boost::json::storage_ptr storage = {});
 
 }  // namespace cho4::adapters

@@ -110,7 +110,8 @@ class CassoAdapter final : public Adapter {
       for (const std::string& g : given) any |= constant_time_equal(d.view(), g);
       return any;
     };
-    Result<json::value, ParseError> body = parse_json_strict(req.body);
+    ParseArena arena;
+    Result<json::value, ParseError> body = parse_json_strict(req.body, arena.storage());
     if (body.ok()) {
       StringifyOptions opt{KeyOrder::utf16, false, false};
       if (matches(js_stringify(*body, opt))) return VerifiedScheme::casso_hmac_sha512;
@@ -130,7 +131,8 @@ class CassoAdapter final : public Adapter {
 
   Result<std::vector<BankCredit>, ParseError> parse(const HttpRequest& req,
                                                     UnixMs received_at) const override {
-    CHO4_ASSIGN_OR_RETURN(json::value body, parse_json_strict(req.body));
+    ParseArena arena;
+    CHO4_ASSIGN_OR_RETURN(json::value body, parse_json_strict(req.body, arena.storage()));
     CHO4_ASSIGN_OR_RETURN(const json::object* o, as_object(body, ""));
     if (const json::value* err = o->if_contains("error");
         err != nullptr && !(err->is_int64() && err->get_int64() == 0) && !err->is_null()) {

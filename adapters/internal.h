@@ -53,6 +53,21 @@ Result<json::object> resolve_secrets(const json::object& config, const SecretLoo
 
 // ---- JSON field readers (parse side) ----
 
+// Memory for one parsed body: a stack buffer first, the heap only for large bodies. Declare it
+// before the json::value that uses it, so that the value goes first.
+class ParseArena {
+ public:
+  ParseArena() : resource_(buffer_, sizeof buffer_) {}
+  ParseArena(const ParseArena&) = delete;
+  ParseArena& operator=(const ParseArena&) = delete;
+  json::storage_ptr storage() { return json::storage_ptr(&resource_); }
+
+ private:
+  static constexpr std::size_t kBytes = 8192;
+  alignas(std::max_align_t) unsigned char buffer_[kBytes];
+  json::monotonic_resource resource_;
+};
+
 // A member by exact key, else by ASCII case-insensitive key (providers vary the case); nullptr
 // when absent.
 const json::value* member(const json::object& o, std::string_view key);

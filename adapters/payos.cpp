@@ -134,7 +134,8 @@ class PayosAdapter final : public Adapter {
   std::string_view instance() const override { return c_.instance; }
 
   Result<VerifiedScheme, AuthError> authenticate(const HttpRequest& req, UnixMs) const override {
-    Result<json::value, ParseError> body = parse_json_strict(req.body);
+    ParseArena arena;
+    Result<json::value, ParseError> body = parse_json_strict(req.body, arena.storage());
     if (!body.ok() || !body->is_object()) {
       // The signature lives inside the body: one that does not parse cannot carry a valid one.
       return Err(AuthError{AuthErrorKind::bad_signature,
@@ -164,7 +165,8 @@ class PayosAdapter final : public Adapter {
 
   Result<std::vector<BankCredit>, ParseError> parse(const HttpRequest& req,
                                                     UnixMs received_at) const override {
-    CHO4_ASSIGN_OR_RETURN(json::value body, parse_json_strict(req.body));
+    ParseArena arena;
+    CHO4_ASSIGN_OR_RETURN(json::value body, parse_json_strict(req.body, arena.storage()));
     CHO4_ASSIGN_OR_RETURN(const json::object* o, as_object(body, ""));
     const json::value* dv = o->if_contains("data");
     if (dv == nullptr || dv->is_null()) {

@@ -145,7 +145,8 @@ class SepayAdapter final : public Adapter {
 
   Result<std::vector<BankCredit>, ParseError> parse(const HttpRequest& req,
                                                     UnixMs received_at) const override {
-    CHO4_ASSIGN_OR_RETURN(json::value body, parse_json_strict(req.body));
+    ParseArena arena;
+    CHO4_ASSIGN_OR_RETURN(json::value body, parse_json_strict(req.body, arena.storage()));
     CHO4_ASSIGN_OR_RETURN(const json::object* o, as_object(body, ""));
     BankCredit c;
     c.adapter_instance = c_.instance;

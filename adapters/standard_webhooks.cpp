@@ -92,7 +92,8 @@ class SwAdapter final : public Adapter {
 
   Result<std::vector<BankCredit>, ParseError> parse(const HttpRequest& req,
                                                     UnixMs received_at) const override {
-    CHO4_ASSIGN_OR_RETURN(json::value body, parse_json_strict(req.body));
+    ParseArena arena;
+    CHO4_ASSIGN_OR_RETURN(json::value body, parse_json_strict(req.body, arena.storage()));
     CHO4_ASSIGN_OR_RETURN(const json::object* o, as_object(body, ""));
     const json::value* data = o->if_contains("data");
     if (data == nullptr || data->is_null()) {
