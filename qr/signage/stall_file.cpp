@@ -138,33 +138,43 @@ class CsvStallFile final : public StallFile {
 
 // ---- JSON ----
 
-// Lines where the objects at `depth` begin (depth 1: elements of a top-level array; depth 2:
-// elements of the "stalls" array inside a top-level object), in order. Boost.JSON keeps no
+// Lines where the elements of the stalls array begin (depth 1: a top-level array; depth 2: the
+// "stalls" array inside a top-level object), in order, whatever their type. Boost.JSON keeps no
 // positions, so this scan gives each stall its line for error messages.
-std::vector<std::size_t> object_lines_at_depth(std::string_view text, int depth) {
+std::vector<std::size_t> element_lines_at_depth(std::string_view text, int depth) {
   std::vector<std::size_t> lines;
   std::size_t line = 1;
   int d = 0;
   bool in_string = false;
   bool escaped = false;
+  bool expect_element = false;
   for (char c : text) {
     if (c == '\n') ++line;
     if (in_string) {
-      if (escaped)
+      if (escaped) {
         escaped = false;
-      else if (c == '\\')
+      } else if (c == '\\') {
         escaped = true;
-      else if (c == '"')
+      } else if (c == '"') {
         in_string = false;
+      }
       continue;
     }
-    if (c == '"')
+    const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    if (expect_element && !space && c != ']') {
+      lines.push_back(line);
+      expect_element = false;
+    }
+    if (c == '"') {
       in_string = true;
-    else if (c == '{' || c == '[') {
-      if (c == '{' && d == depth) lines.push_back(line);
+    } else if (c == '{' || c == '[') {
       ++d;
+      if (c == '[' && d == depth) expect_element = true;
     } else if (c == '}' || c == ']') {
       --d;
+      expect_element = false;
+    } else if (c == ',' && d == depth) {
+      expect_element = true;
     }
   }
   return lines;
@@ -198,7 +208,7 @@ class JsonStallFile final : public StallFile {
     } else {
       return Err(file_error(0, "expected an array of stalls or {\"market\": …, \"stalls\": […]}"));
     }
-    lines_ = object_lines_at_depth(text, depth);
+    lines_ = element_lines_at_depth(text, depth);
     return true;
   }
 
@@ -206,7 +216,8 @@ class JsonStallFile final : public StallFile {
     if (index_ >= stalls_.size()) return std::optional<RawRow>();
     const std::size_t i = index_++;
     RawRow row;
-    row.line = i < lines_.size() ? lines_[i] : 0;
+    // Every element has its line; the fallback (the last line seen) keeps lines non-decreasing.
+    row.line = i < lines_.size() ? lines_[i] : (lines_.empty() ? 0 : lines_.back());
     const json::value& v = stalls_[i];
     if (!v.is_object()) {
       row.error = file_error(row.line, "stall #" + std::to_string(i + 1) + " is not an object");

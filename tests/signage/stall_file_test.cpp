@@ -145,6 +145,24 @@ TEST_F(StallFileTest, JsonArrayFormAndBadValues) {
   ASSERT_TRUE(rows[1].error.has_value());
   EXPECT_EQ(rows[1].error->field, "colour");
   ASSERT_TRUE(rows[2].error.has_value());
+  EXPECT_EQ(rows[2].line, 4u);
+}
+
+TEST_F(StallFileTest, JsonLinesFollowEveryElementInOrder) {
+  auto f = StallFile::open(
+      write("o.json",
+            "[\"x\",\n"
+            " 42,\n"
+            " [1, {\"a\": [2]}],\n"
+            " {\"stall_number\": \"A1, [still text]\"}, {\"stall_number\": \"A2\"}\n"
+            "]\n"));
+  ASSERT_TRUE(f.ok());
+  const auto rows = read_all(**f);
+  ASSERT_EQ(rows.size(), 5u);
+  const std::size_t lines[] = {1, 2, 3, 4, 4};
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(rows[i].line, lines[i]) << i;
+  EXPECT_FALSE(rows[3].error.has_value());
+  EXPECT_EQ(rows[3].fields.at("stall_number"), "A1, [still text]");
 }
 
 TEST_F(StallFileTest, JsonSyntaxErrorsAreFatal) {
