@@ -1,6 +1,6 @@
 // What a customer's banking app does with a dynamic order's code: decode the PNG the server
-// serves (libpng) and read the QR in it (ZXing), yielding the VietQR payload text. Pure function;
-// thread-safe.
+// serves and read the QR in it with ZXing (through qr/scan.h), yielding the VietQR payload text.
+// Pure function; thread-safe.
 #pragma once
 
 #include <string>
