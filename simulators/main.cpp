@@ -56,6 +56,7 @@ sending:
 output:
   --report FILE          write the text report
   --html FILE            write the HTML report with SVG charts
+  --json FILE            write the headline figures as one JSON object (bench/run reads it)
   --no-ledger-check      skip `cho4 ledger check --data DIR` after the run
   --quiet                no live progress line
   --plan                 print the scenario's summary and fingerprint, and exit
@@ -194,6 +195,8 @@ int main(int argc, char** argv) {
       opt.report_text_path = v;
     } else if (a == "--html") {
       opt.report_html_path = v;
+    } else if (a == "--json") {
+      opt.summary_json_path = v;
     } else if (a == "--faults") {
       if (!parse_faults(v, opt.scenario.faults))
         return usage_error("bad --faults: " + std::string(v));

@@ -228,6 +228,32 @@ std::string html_report(const ReportHeader& h, const RunStats& s, const Verdict&
   return o.str();
 }
 
+std::string summary_json(const ReportHeader& h, const RunStats& s, const Verdict& v,
+                         double target_rate_per_s) {
+  std::ostringstream o;
+  const double secs = std::max(0.001, double(s.elapsed_ms) / 1000);
+  auto pct = [&o](const char* name, const LatencyHistogram& hist) {
+    o << ",\"" << name << "\":{\"count\":" << hist.count()
+      << ",\"p50_us\":" << hist.value_at_quantile(0.5)
+      << ",\"p90_us\":" << hist.value_at_quantile(0.9)
+      << ",\"p99_us\":" << hist.value_at_quantile(0.99)
+      << ",\"p999_us\":" << hist.value_at_quantile(0.999) << ",\"max_us\":" << hist.max() << "}";
+  };
+  std::uint64_t discrepancies = 0;
+  for (const auto& [cat, n] : v.counts_by_category) discrepancies += n;
+  o << "{\"seed\":" << h.seed << ",\"passed\":" << (v.passed() ? "true" : "false")
+    << ",\"discrepancies\":" << discrepancies << ",\"payments\":" << s.payments
+    << ",\"deliveries\":" << s.deliveries << ",\"target_rate_per_s\":" << target_rate_per_s
+    << ",\"elapsed_s\":" << fmt("%.3f", secs) << ",\"stalls\":" << h.stalls
+    << ",\"devices\":" << h.devices << ",\"device_events\":" << v.device_events
+    << ",\"server_rss_max_kb\":" << s.server_rss_max_kb << ",\"kills\":" << s.kills
+    << ",\"gave_up\":" << s.gave_up;
+  pct("webhook", s.webhook_us);
+  pct("send_to_device", v.send_to_device_us);
+  o << "}\n";
+  return o.str();
+}
+
 std::string progress_line(const RunStats& s, std::int64_t now_ms, std::int64_t duration_ms) {
   std::uint64_t last_sent = 0, last_err = 0;
   const auto sec = std::size_t(std::max<std::int64_t>(0, now_ms / 1000 - 1));

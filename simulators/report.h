@@ -56,6 +56,12 @@ struct ReportHeader {
 std::string text_report(const ReportHeader& header, const RunStats& stats, const Verdict& verdict);
 std::string html_report(const ReportHeader& header, const RunStats& stats, const Verdict& verdict);
 
+// One JSON object with the run's headline figures (for bench/run and other scripts): seed,
+// passed, discrepancies, payments, achieved rate, webhook and bank send → device percentiles in
+// µs, server RSS, kills.
+std::string summary_json(const ReportHeader& header, const RunStats& stats, const Verdict& verdict,
+                         double target_rate_per_s);
+
 // The live progress line ("12.3 s  4,000/s  err 0  p99 3.1 ms …"), without a newline.
 std::string progress_line(const RunStats& stats, std::int64_t now_ms, std::int64_t duration_ms);
 

@@ -798,6 +798,9 @@ Result<RunResult> run_simulation(const RunOptions& opt) {
   if (!opt.report_text_path.empty()) std::ofstream(opt.report_text_path) << result.text;
   if (!opt.report_html_path.empty())
     std::ofstream(opt.report_html_path) << html_report(result.header, result.stats, result.verdict);
+  if (!opt.summary_json_path.empty())
+    std::ofstream(opt.summary_json_path)
+        << summary_json(result.header, result.stats, result.verdict, scfg.rate_per_s);
   return result;
 }
 

@@ -36,6 +36,7 @@ struct RunOptions {
   bool progress = false;  // live line on stderr
   std::string report_text_path;
   std::string report_html_path;
+  std::string summary_json_path;
   std::string command_line;
 };
 

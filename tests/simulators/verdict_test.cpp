@@ -145,6 +145,10 @@ TEST(Report, TextAndHtmlCarryTheVerdictAndCharts) {
   EXPECT_NE(html.find("<polyline"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_NE(progress_line(s, 1500, 2000).find("payments"), std::string::npos);
+  const std::string js = summary_json(h, s, v, 10);
+  EXPECT_NE(js.find("\"passed\":false"), std::string::npos);
+  EXPECT_NE(js.find("\"seed\":1234"), std::string::npos);
+  EXPECT_NE(js.find("\"webhook\":{\"count\":1,\"p50_us\":"), std::string::npos);
 }
 
 }  // namespace
