@@ -320,11 +320,15 @@ Result<SignLayout, RowError> lay_out_sign(const SignInput& input, Layout layout)
   out.matrix = std::move(matrix).value();
   const Rect area{d.margin, qr_top, inner_w, qr_bottom - qr_top};
   auto box = place_qr(area, out.matrix.size, d.qr_max, d.integer_modules, d.module_min);
-  if (!box.ok())
-    return Err(RowError{
-        0, input.stall.price_tag() ? std::string(field::item) : std::string(field::stall_name),
-        "leaves too little room for the QR code in the " + std::string(to_string(layout)) +
-            " layout: " + box.error().message()});
+  if (!box.ok()) {
+    // The payload's length decides the code's size: blame what made it long.
+    const std::string_view blamed = input.stall.code.empty() ? field::account : field::code;
+    return Err(RowError{0, std::string(blamed),
+                        "the payload (" + std::to_string(input.payload.size()) +
+                            " characters, QR version " + std::to_string(out.matrix.version) +
+                            ") is too long for the " + std::string(to_string(layout)) +
+                            " layout: " + box.error().message()});
+  }
   out.qr = *box;
   return out;
 }

@@ -109,6 +109,20 @@ TEST(SignLayout, ANameTooWideForTheLayoutNamesTheField) {
   EXPECT_EQ(s.error().field, "account_holder");
 }
 
+TEST(SignLayout, APayloadTooLongForOneMillimetreModulesIsRefused) {
+  SignInput in = input(row());
+  // Not a row's payload (rows cannot make one this long), but the layout must still refuse it
+  // rather than print modules under 1 mm: 300 bytes need version 17 (85 modules) at level Q.
+  in.payload = std::string(300, 'a');
+  auto s = lay_out_sign(in, Layout::a6x4);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().field, "account");
+  EXPECT_NE(s.error().message.find("too long for the a6x4 layout"), std::string::npos)
+      << s.error().message;
+  // A5 scales the card up by 1.39: the same code fits there.
+  EXPECT_TRUE(lay_out_sign(in, Layout::a5).ok());
+}
+
 TEST(SignLayout, LongerTextShrinksBeforeItFails) {
   RawFields r = row();
   r["stall_name"] = "Hàng bún riêu cua đồng";
