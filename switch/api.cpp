@@ -68,7 +68,9 @@ static_assert(kJsonBodyBytesMax <= kBodyBytesMax);
 
 }  // namespace
 
-Api::Api(Services& services) : services_(services) {
+Api::Api(Services& services)
+    : services_(services),
+      static_files_(services.config.web_dir.empty() ? default_web_dir() : services.config.web_dir) {
   for (const auto& r : kRoutes) {
     if (r.needs_qr && !handlers::qr_available()) continue;
     router_.add(r.method, r.pattern, routes_.size());
@@ -108,6 +110,8 @@ std::string_view Api::route_name(std::string_view method, std::string_view path)
 Decision Api::handle(const Request& request, Reply reply, Executor executor) {
   auto o = router_.match(request.method, request.path);
   if (!o.match) {
+    // The screens (web/) live outside the API's routes and its OpenAPI document.
+    if (auto page = static_files_.handle(request)) return std::move(*page);
     if (o.miss == Router::Miss::method_not_allowed) {
       auto r = make_problem(Problem::method_not_allowed, "allowed: " + o.allow, request.path);
       r.headers.emplace_back("Allow", o.allow);

@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "core/ids.h"
+#include "switch/handlers/static_files.h"
 #include "switch/http_types.h"
 #include "switch/router.h"
 
@@ -65,6 +66,7 @@ class Api {
   Services& services_;
   Router router_;
   std::vector<Route> routes_;
+  StaticFiles static_files_;  // web/: "/", "/stall/{id}", "/assets/…" (docs/web.md)
 };
 
 }  // namespace cho4::server

@@ -1,0 +1,78 @@
+#include "switch/notify_hub.h"
+
+#include <gtest/gtest.h>
+
+#include "switch/limits.h"
+#include "switch/metrics.h"
+#include "test_support.h"
+
+namespace cho4::server {
+namespace {
+
+using testing::RecordingSink;
+
+ledger::OutboxEvent ev(std::uint64_t stall, std::uint64_t seq) {
+  ledger::OutboxEvent e;
+  e.stall = StallId{stall};
+  e.seq = seq;
+  e.amount = Money::vnd(1000 * static_cast<std::int64_t>(seq));
+  e.outcome = ledger::Outcome::static_qr;
+  return e;
+}
+
+TEST(NotifyHub, EveryDeviceOfTheStallGetsEveryEventAndNoOtherStalls) {
+  Metrics m;
+  NotifyHub hub(&m);
+  auto a1 = std::make_shared<RecordingSink>();
+  auto a2 = std::make_shared<RecordingSink>();
+  auto b = std::make_shared<RecordingSink>();
+  ASSERT_TRUE(hub.subscribe(StallId{1}, a1));
+  ASSERT_TRUE(hub.subscribe(StallId{1}, a2));
+  ASSERT_TRUE(hub.subscribe(StallId{2}, b));
+  std::vector<ledger::OutboxEvent> batch = {ev(1, 1), ev(2, 1), ev(1, 2)};
+  hub.publish(batch);
+#ifndef CHO4_FAULT_DROP_EVENTS
+  EXPECT_EQ(a1->size(), 2u);
+  EXPECT_EQ(a2->size(), 2u);
+  EXPECT_EQ(b->size(), 1u);
+  EXPECT_EQ(a1->events[1]->event.seq, 2u);
+  // The JSON is rendered once and shared by every device.
+  EXPECT_EQ(a1->events[0].get(), a2->events[0].get());
+#endif
+  EXPECT_EQ(m.events_published.load(), 3u);
+  hub.unsubscribe(StallId{1}, a1.get());
+  hub.publish(std::vector<ledger::OutboxEvent>{ev(1, 3)});
+  EXPECT_EQ(a1->size(), 2u);
+  EXPECT_EQ(hub.devices(StallId{1}), 1u);
+}
+
+TEST(NotifyHub, ForgetsDevicesThatWentAwayAndCapsDevicesPerStall) {
+  NotifyHub hub;
+  {
+    auto gone = std::make_shared<RecordingSink>();
+    ASSERT_TRUE(hub.subscribe(StallId{1}, gone));
+  }
+  hub.publish(std::vector<ledger::OutboxEvent>{ev(1, 1)});  // must not crash on the dead sink
+  std::vector<std::shared_ptr<RecordingSink>> sinks;
+  for (std::size_t i = 0; i < kDevicesPerStallMax; ++i) {
+    sinks.push_back(std::make_shared<RecordingSink>());
+    ASSERT_TRUE(hub.subscribe(StallId{1}, sinks.back()));
+  }
+  EXPECT_FALSE(hub.subscribe(StallId{1}, std::make_shared<RecordingSink>()));
+}
+
+#ifdef CHO4_FAULT_DROP_EVENTS
+TEST(NotifyHub, FaultBuildDropsOneInAHundred) {
+  NotifyHub hub;
+  auto s = std::make_shared<RecordingSink>();
+  ASSERT_TRUE(hub.subscribe(StallId{1}, s));
+  std::vector<ledger::OutboxEvent> batch;
+  for (std::uint64_t i = 1; i <= 200; ++i) batch.push_back(ev(1, i));
+  hub.publish(batch);
+  EXPECT_EQ(s->size(), 198u);
+  EXPECT_EQ(hub.dropped_by_fault(), 2u);
+}
+#endif
+
+}  // namespace
+}  // namespace cho4::server
