@@ -9,7 +9,7 @@ HttpReply Adapter::failure_response(const AuthError& error) const {
   std::string body = "{\"error\":";
   js_quote_append(body, to_string(error.kind));
   body += "}";
-  return internal::json_reply(401, std::move(body));
+  return internal::json_reply(http_status(error.kind), std::move(body));
 }
 
 Result<HttpReply, AuthError> Adapter::handle_token_request(const HttpRequest&, UnixMs) const {

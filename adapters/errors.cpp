@@ -66,6 +66,17 @@ std::string_view to_string(ParseErrorKind kind) {
   return "unknown";
 }
 
+int http_status(AuthErrorKind kind) {
+  switch (kind) {
+    case AuthErrorKind::unsupported:
+      return 404;
+    case AuthErrorKind::bad_request:
+      return 400;
+    default:
+      return 401;
+  }
+}
+
 std::string to_string(const AuthError& e) {
   std::string out(to_string(e.kind));
   if (!e.message.empty()) out.append(": ").append(e.message);

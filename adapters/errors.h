@@ -59,6 +59,10 @@ struct ParseError {
   friend bool operator==(const ParseError&, const ParseError&) = default;
 };
 
+// The HTTP status for an authentication failure: 404 for unsupported (no token endpoint on the
+// instance), 400 for bad_request (e.g. a wrong OAuth2 grant type), 401 otherwise.
+int http_status(AuthErrorKind kind);
+
 std::string_view to_string(AuthErrorKind kind);
 std::string_view to_string(ParseErrorKind kind);
 // "bad_signature: X-SePay-Signature does not match"

@@ -186,7 +186,7 @@ class SepayAdapter final : public Adapter {
     std::string body = "{\"success\": false, \"error\": ";
     js_quote_append(body, to_string(e.kind));
     body += "}";
-    return json_reply(401, std::move(body));
+    return json_reply(http_status(e.kind), std::move(body));
   }
 
   bool has_token_endpoint() const override { return c_.auth == SepayAuth::oauth2; }

@@ -96,7 +96,7 @@ class VietqrAdapter final : public Adapter {
   }
 
   HttpReply failure_response(const AuthError& e) const override {
-    return json_reply(401, vietqr_error_body(to_string(e.kind), "Unauthorized"));
+    return json_reply(http_status(e.kind), vietqr_error_body(to_string(e.kind), "Unauthorized"));
   }
 
   bool has_token_endpoint() const override { return true; }

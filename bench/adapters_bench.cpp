@@ -9,8 +9,6 @@
 
 #include <time.h>
 
-#include <random>
-
 #include <boost/json.hpp>
 
 #include "adapters/adapter.h"

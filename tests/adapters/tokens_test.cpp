@@ -128,8 +128,12 @@ TEST(Tokens, SepayOauthAcceptsBasicFormAndJsonCredentials) {
 TEST(Tokens, InstancesWithoutATokenEndpointSaySo) {
   auto a = test::make_adapter(R"({"kind":"sepay","name":"s","auth":"hmac","secret":"x"})");
   EXPECT_FALSE(a->has_token_endpoint());
-  EXPECT_EQ(a->handle_token_request(HttpRequest{}, test::kNow).error().kind,
-            AuthErrorKind::unsupported);
+  auto e = a->handle_token_request(HttpRequest{}, test::kNow);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().kind, AuthErrorKind::unsupported);
+  EXPECT_EQ(a->failure_response(e.error()).status, 404);
+  EXPECT_EQ(a->failure_response(AuthError{AuthErrorKind::bad_request, ""}).status, 400);
+  EXPECT_EQ(a->failure_response(AuthError{AuthErrorKind::bad_signature, ""}).status, 401);
 }
 
 }  // namespace
