@@ -42,7 +42,7 @@ describe('stall screen', () => {
     assert.match(await page.locator('#latest-outcome').textContent(), /Đã nhận/i);
     const said = await until(async () => (await spoken()).slice(before).find((t) => /sáu mươi nghìn/.test(t)), 'speech');
     assert.match(said, /^Đã nhận sáu mươi nghìn đồng/);
-    assert.equal(await page.locator('#latest-speech').textContent(), `🔊 “${said}”`);
+    assert.equal(await page.locator('#latest-speech').textContent(), `Đọc: “${said}”`);
     assert.equal(await page.locator('#history li').count(), 1);
     await until(async () => (await page.locator('#today-total').textContent()) === `60.000${NBSP}₫`, 'today total');
     await saveScreenshot(page, 'stall-payment.png');

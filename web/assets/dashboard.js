@@ -4,6 +4,7 @@
 
 import { ApiClient, ApiError, errorText } from './api.js';
 import { el, formatVnd, outcomeLabel, parseAmountInput, vnDateTime, vnToday } from './format.js';
+import jsQR from './vendor/jsqr.js';
 import qrcode from './vendor/qrcode-generator.js';
 
 const $ = (id) => document.getElementById(id);
@@ -138,19 +139,33 @@ function fillStallSelects() {
 
 // ---- Add a stall -------------------------------------------------------------------------------
 
+// Largest side a photo is scaled to before decoding (a phone photo is 4000 px; QR needs far less).
+const DECODE_SIDE_MAX = 1600;
+
 async function decodeImage(file) {
-  // On-device first (Chrome on Android has BarcodeDetector); otherwise the server decodes it.
+  // On the device first: BarcodeDetector where the browser has it (Chrome on Android), else jsQR.
+  // The photo leaves the phone only when neither can read it, for the server's decoder.
+  const bitmap = await createImageBitmap(file);
   if ('BarcodeDetector' in window) {
     try {
       const det = new window.BarcodeDetector({ formats: ['qr_code'] });
-      const codes = await det.detect(await createImageBitmap(file));
+      const codes = await det.detect(bitmap);
       if (codes.length) return codes[0].rawValue;
     } catch {
-      // Fall through to the server.
+      // Fall through to jsQR.
     }
   }
+  const scale = Math.min(1, DECODE_SIDE_MAX / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  const g = canvas.getContext('2d', { willReadFrequently: true });
+  g.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const pixels = g.getImageData(0, 0, canvas.width, canvas.height);
+  const found = jsQR(pixels.data, pixels.width, pixels.height, { inversionAttempts: 'attemptBoth' });
+  if (found?.data) return found.data;
   const r = await state.api.post('/v1/qr/decode', file, { contentType: file.type || 'image/png' });
-  return r?.payload ?? r?.raw ?? r?.text ?? null;
+  return r?.payload ?? null;
 }
 
 async function useScannedPayload(payload) {
@@ -158,8 +173,10 @@ async function useScannedPayload(payload) {
   box.hidden = false;
   try {
     const d = await state.api.post('/v1/qr/decode', payload, { contentType: 'text/plain; charset=utf-8' });
-    const bank = d.bank_name || d.bank_code || d.bank_bin || d.bin || '';
-    const account = d.account ?? d.account_number ?? '';
+    const v = d?.vietqr;
+    if (!v?.account) throw new Error('không có số tài khoản VietQR trong mã');
+    const bank = v.bank_name || v.bank_code || v.bank_bin || '';
+    const account = v.account;
     $('add-bank-qr').value = payload;
     box.className = 'notice ok';
     box.textContent = `Đã đọc mã QR: ${bank} · ${account}`;

@@ -230,7 +230,7 @@ function showLatest(evt) {
   $('latest-alarm').textContent = alarms.join(' · ');
   $('latest-reference').textContent = evt.order_reference ? `Đơn ${evt.order_reference}` : 'Chuyển khoản vào mã QR cố định';
   $('latest-display').textContent = evt.display ?? '';
-  $('latest-speech').textContent = evt.speech ? `🔊 “${evt.speech}”` : '';
+  $('latest-speech').textContent = evt.speech ? `Đọc: “${evt.speech}”` : '';
   $('latest-time').textContent = vnTime(evt.received_at ?? evt.occurred_at);
   // Restart the flash animation for back-to-back payments.
   void card.offsetWidth;
