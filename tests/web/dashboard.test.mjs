@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DemoServer, launchBrowser, saveScreenshot, scanQr, tmpFile, vietqrStaticPayload,
+  DemoServer, launchBrowser, postSepay, saveScreenshot, scanQr, tmpFile, vietqrStaticPayload,
 } from './lib/harness.mjs';
 
 describe('market dashboard', () => {
@@ -45,6 +45,12 @@ describe('market dashboard', () => {
     const loaded = await card.locator('img.qr-thumb').evaluate((img) => img.complete && img.naturalWidth > 0);
     assert.ok(loaded, 'static QR thumbnail');
     assert.match(await page.locator('#stat-qr').textContent(), /^\d+%$/);
+    // A payment today: the stall says so and the market's figures follow after a reload.
+    await postSepay(server, { account: first.account, amount: 125000, content: 'mua rau' });
+    await page.locator('#refresh').click();
+    await card.getByText('Có giao dịch hôm nay', { exact: true }).waitFor();
+    assert.match(await card.locator('.total').textContent(), /^125\.000\u00a0₫ · 1 giao dịch$/);
+    assert.equal(await page.locator('#stat-total').textContent(), '125.000\u00a0₫');
     await saveScreenshot(page, 'dashboard.png', { fullPage: false });
   });
 
@@ -86,6 +92,31 @@ describe('market dashboard', () => {
     assert.equal(stall.account, '104875632190');
     assert.equal(stall.bank_bin, '970415');
     added = { stall, card };
+  });
+
+  test('issues a device token as a QR that signs the stall\'s phone in', async () => {
+    assert.ok(added, 'the add test created the stall');
+    const { stall } = added;
+    const card = page.locator(`#stalls [data-stall-id="${stall.id}"]`);
+    await card.getByRole('button', { name: 'Mã thiết bị' }).click();
+    await page.locator('#token-label').fill('Điện thoại bà Hai');
+    await page.locator('#token-form button[type=submit]').click();
+    const qr = page.locator('#token-qr');
+    await page.locator('#token-issued').waitFor({ state: 'visible' });
+    await qr.evaluate((img) => img.decode());
+    const shot = tmpFile('token-qr.png');
+    await qr.screenshot({ path: shot });
+    const [link] = scanQr(shot);
+    assert.equal(link, await page.locator('#token-link').textContent());
+    assert.match(link, new RegExp(`^${server.base}/stall/${stall.id}#token=.+`));
+    await page.locator('#tokens-close').click();
+
+    // The phone opens the scanned link: signed in, connected, the stall's name on top.
+    const phone = await browser.context.newPage();
+    await phone.goto(link);
+    await phone.locator('#conn.online').waitFor();
+    assert.match(await phone.locator('#stall-title').textContent(), /D21/);
+    await phone.close();
   });
 
   test('prints the new stall\'s sign as a PDF whose QR decodes to its payload', async (t) => {
