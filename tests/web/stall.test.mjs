@@ -122,4 +122,19 @@ describe('stall screen', () => {
     await page.locator('#sale-close').click();
     await page.locator('#sale-screen').waitFor({ state: 'hidden' });
   });
+  test('a phone that was closed gets one summary when it opens the screen again', async () => {
+    await page.close();
+    await postSepay(server, { account: stall.account, amount: 33000, content: 'luc dong may' });
+    // Same browser profile: the token, the cursor and the announced ids are remembered.
+    page = await browser.context.newPage();
+    await page.goto(`${server.base}/stall/${stall.id}`);
+    await page.locator('#conn.online').waitFor();
+    await page.locator('#missed').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#missed').getAttribute('data-count'), '1');
+    assert.match(await page.locator('#missed-text').textContent(), new RegExp(`tổng 33\\.000${NBSP}₫`));
+    assert.ok((await page.locator('#history .h-amount').allTextContents()).includes(`+33.000${NBSP}₫`));
+    // A fresh page has its own recorder: the summary is all it said (sound needs a tap first,
+    // which the recorder does not enforce, so any per-credit speech would show here).
+    assert.deepEqual(await spoken(), ['Trong lúc mất kết nối có 1 giao dịch. Xem lịch sử.']);
+  });
 });

@@ -276,8 +276,9 @@ async function loadHistory() {
     credits.map((c) => ({ ...normaliseEvent(c), description: c.description }))
       .sort((a, b) => String(b.at).localeCompare(String(a.at)))
       .forEach((c) => addToHistory(c, false));
-    // Credits already in today's history were seen on some screen; never announce them later.
-    credits.forEach((c) => state.spoken.add(String(c.id)));
+    // History is not marked as announced: credits this device missed while closed come back
+    // through the stream as replays after its stored cursor and are summarised, never spoken
+    // one by one; a device without a cursor starts at the server's latest event.
     $('history-empty').hidden = credits.length > 0;
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) showSignIn(errorText(e));
