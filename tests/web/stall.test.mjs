@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DemoServer, WAIT_MS, launchBrowser, postSepay, saveScreenshot, scanQr, tmpFile, until,
+  DemoServer, WAIT_MS, launchBrowser, postSepay, saveScreenshot, scanQr, until,
 } from './lib/harness.mjs';
 
 const NBSP = '\u00a0';
@@ -110,8 +110,8 @@ describe('stall screen', () => {
     const orderId = await qr.getAttribute('data-order-id');
     assert.equal(await page.locator('#sale-state').textContent(), 'Quét mã để thanh toán');
     assert.equal(await page.locator('#sale-screen-amount').textContent(), `45.000${NBSP}₫`);
-    const shot = tmpFile('sale.png');
-    await page.screenshot({ path: shot });
+    // The screenshot the customer's camera would see is also the documentation's.
+    const shot = await saveScreenshot(page, 'stall-sale.png');
     const order = await server.api('GET', `/v1/orders/${orderId}`, stall.device_token);
     const decoded = scanQr(shot);
     assert.deepEqual(decoded, [order.payload]);
