@@ -78,7 +78,8 @@ Result<Flags> parse_flags(Args args, std::initializer_list<std::string_view> val
     if (a.size() > 2 && a.substr(0, 2) == "--") {
       const std::string_view name = a.substr(2);
       if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
-        if (i + 1 >= args.size()) return invalid_argument("--" + std::string(name) + " needs a value");
+        if (i + 1 >= args.size())
+          return invalid_argument("--" + std::string(name) + " needs a value");
         f.values.emplace_back(name, args[++i]);
       } else if (std::find(boolean.begin(), boolean.end(), name) != boolean.end()) {
         f.switches.emplace_back(name);
@@ -106,7 +107,8 @@ Result<qr::RenderOptions> render_options(const Flags& f) {
   }
   const auto number = [](const std::string& s, const char* what) -> Result<int> {
     auto v = parse_money(s);
-    if (!v.ok() || v->vnd() > 1000) return invalid_argument(std::string(what) + " must be a small number");
+    if (!v.ok() || v->vnd() > 1000)
+      return invalid_argument(std::string(what) + " must be a small number");
     return static_cast<int>(v->vnd());
   };
   if (auto px = f.get("module-px")) {
@@ -138,9 +140,6 @@ int write_images(const std::string& payload, const Flags& f) {
   if (f.has("term")) std::fputs(qr::matrix_to_terminal(*matrix, *options).c_str(), stdout);
   return kExitOk;
 }
-
-constexpr std::initializer_list<std::string_view> kRenderValued = {"png", "svg", "ec", "module-px",
-                                                                   "quiet"};
 
 int run_encode(Args args) {
   auto f = parse_flags(args,
@@ -196,8 +195,11 @@ int run_decode(Args args) {
   if (!d.ok()) {
     if (f->has("json")) {
       const auto& e = d.error();
-      boost::json::object o{{"valid", false}, {"error", to_string(e.kind)}, {"field", e.field},
-                            {"offset", e.offset}, {"message", e.message()}};
+      boost::json::object o{{"valid", false},
+                            {"error", to_string(e.kind)},
+                            {"field", e.field},
+                            {"offset", e.offset},
+                            {"message", e.message()}};
       std::printf("%s\n", boost::json::serialize(o).c_str());
     }
     return invalid(d.error().message());
@@ -211,16 +213,17 @@ int run_decode(Args args) {
     if (d->vietqr) {
       const qr::Payload& p = *d->vietqr;
       const qr::Bank* bank = qr::find_bank(p.bank_bin);
-      boost::json::object v{{"bank_bin", p.bank_bin},
-                            {"bank_code", bank ? bank->code : ""},
-                            {"bank_name", bank ? bank->name : ""},
-                            {"account", p.account},
-                            {"service", p.service == qr::ServiceCode::to_card ? "QRIBFTTC" : "QRIBFTTA"},
-                            {"purpose", p.purpose},
-                            {"bill_number", p.bill_number},
-                            {"reference_label", p.reference_label},
-                            {"merchant_name", p.merchant_name},
-                            {"merchant_city", p.merchant_city}};
+      boost::json::object v{
+          {"bank_bin", p.bank_bin},
+          {"bank_code", bank ? bank->code : ""},
+          {"bank_name", bank ? bank->name : ""},
+          {"account", p.account},
+          {"service", p.service == qr::ServiceCode::to_card ? "QRIBFTTC" : "QRIBFTTA"},
+          {"purpose", p.purpose},
+          {"bill_number", p.bill_number},
+          {"reference_label", p.reference_label},
+          {"merchant_name", p.merchant_name},
+          {"merchant_city", p.merchant_city}};
       if (p.amount) v["amount_vnd"] = p.amount->vnd();
       o["vietqr"] = std::move(v);
     }
@@ -242,10 +245,12 @@ int run_decode(Args args) {
   }
   const qr::Payload& p = *d->vietqr;
   const qr::Bank* bank = qr::find_bank(p.bank_bin);
-  std::printf("VietQR %s code\n", d->poi == qr::PointOfInitiation::dynamic_code ? "dynamic" : "static");
+  std::printf("VietQR %s code\n",
+              d->poi == qr::PointOfInitiation::dynamic_code ? "dynamic" : "static");
   std::printf("  bank     %s%s%s\n", p.bank_bin.c_str(), bank ? " " : " (unknown BIN)",
               bank ? (bank->code + " " + bank->name).c_str() : "");
-  std::printf("  %-8s %s\n", p.service == qr::ServiceCode::to_card ? "card" : "account", p.account.c_str());
+  std::printf("  %-8s %s\n", p.service == qr::ServiceCode::to_card ? "card" : "account",
+              p.account.c_str());
   if (p.amount) std::printf("  amount   %s\n", format_amount(*p.amount).c_str());
   if (!p.purpose.empty()) std::printf("  purpose  %s\n", p.purpose.c_str());
   if (!p.bill_number.empty()) std::printf("  bill     %s\n", p.bill_number.c_str());
@@ -279,7 +284,7 @@ int run_lint(Args args) {
 }
 
 int run_render(Args args) {
-  auto f = parse_flags(args, kRenderValued, {"term"});
+  auto f = parse_flags(args, {"png", "svg", "ec", "module-px", "quiet"}, {"term"});
   if (!f.ok()) return usage_error(f.error().message());
   if (f->positionals.size() != 1) return usage_error("render takes one PAYLOAD");
   if (!f->get("png") && !f->get("svg") && !f->has("term"))
