@@ -359,7 +359,12 @@ async function loadTokens() {
       el('button', { class: 'btn small danger', type: 'button', text: 'Thu hồi', onclick: () => revokeToken(t) }))));
     if (!list.length) $('tokens-list').replaceChildren(el('li', { class: 'muted', text: 'Chưa cấp mã thiết bị nào.' }));
   } catch (e) {
-    $('tokens-error').textContent = errorText(e);
+    // A server without the listing still issues tokens; say so instead of showing an error.
+    const unsupported = e instanceof ApiError && (e.status === 404 || e.status === 405);
+    $('tokens-list').replaceChildren(el('li', {
+      class: 'muted',
+      text: unsupported ? 'Máy chủ này chưa liệt kê được các mã đã cấp; vẫn cấp mã mới được.' : errorText(e),
+    }));
   }
 }
 
