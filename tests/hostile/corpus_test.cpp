@@ -71,9 +71,13 @@ TEST(HostileCorpus, EveryCaseParsesAndExpands) {
     } else {
       // Expectations are documented answers: never a 2xx for a malformed request except the
       // webhook cases that the contract answers with the provider's success body.
+      // webhook cases the contract answers with the provider's success body, and protocol
+      // leniency RFC 9112 allows (obs-fold replaced by a space) next to the rejection.
+      bool has_4xx = false;
+      for (int s : c->expect.statuses) has_4xx = has_4xx || (s >= 400 && s < 500);
       for (int s : c->expect.statuses) {
-        if (s < 300) {
-          EXPECT_TRUE(name.rfind("webhooks/", 0) == 0) << name;
+        if (s >= 200 && s < 300) {
+          EXPECT_TRUE(name.rfind("webhooks/", 0) == 0 || has_4xx) << name;
         }
       }
     }

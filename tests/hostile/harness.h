@@ -110,6 +110,11 @@ class ServerProcess {
   std::uint16_t port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_; }  // temp root: config, log
   std::filesystem::path data_dir() const { return dir_ / "data"; }
+  // Where the ledger store is inside the data folder (`cho4 serve` keeps it in <data>/ledger),
+  // for `cho4 ledger check --data`.
+  std::filesystem::path ledger_dir() const {
+    return std::filesystem::exists(data_dir() / "ledger") ? data_dir() / "ledger" : data_dir();
+  }
   std::filesystem::path log_path() const { return dir_ / "server.log"; }
   std::string log_text() const;
   int pid() const { return pid_; }
