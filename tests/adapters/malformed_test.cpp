@@ -58,11 +58,12 @@ class Malformed : public ::testing::TestWithParam<Shape> {
   // The base body with the value at `path` replaced by the raw JSON text `replacement`.
   std::string text_with(const std::vector<std::string>& path, std::string_view replacement) {
     json::value v = json::parse(base_.body);
-    at(v, path, path.size()) = "\x01PLACEHOLDER\x01";
+    at(v, path, path.size()) = "\x01MARKER\x01";
     std::string text = js_stringify(v);
-    std::size_t pos = text.find("\"\\u0001PLACEHOLDER\\u0001\"");
+    constexpr std::string_view kMarker = "\"\\u0001MARKER\\u0001\"";  // as js_stringify writes it
+    std::size_t pos = text.find(kMarker);
     EXPECT_NE(pos, std::string::npos);
-    text.replace(pos, 25, replacement);
+    text.replace(pos, kMarker.size(), replacement);
     return text;
   }
   ParseError parse_with(const std::vector<std::string>& path, std::string_view replacement) {

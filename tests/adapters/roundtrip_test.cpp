@@ -2,6 +2,8 @@
 // the provider sends it, authenticated and parsed back to exactly the same credits.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "test_util.h"
 
 namespace cho4::adapters {
@@ -112,6 +114,40 @@ INSTANTIATE_TEST_SUITE_P(
             false,
             4}),
     [](const auto& param_info) { return param_info.param.label; });
+
+// One adapter instance serves every I/O thread: concurrent authenticate + parse agree with the
+// single-threaded result (per-thread HMAC contexts, no shared mutable state).
+TEST(RoundTripEdges, ConcurrentThreadsShareOneInstance) {
+  const std::string cfg = R"({"kind":"sepay","name":"sepay-main","auth":"hmac","secret":"s"})";
+  auto adapter = test::make_adapter(cfg);
+  auto signer = test::make_signer(cfg);
+  std::mt19937_64 rng(17);
+  std::vector<HttpRequest> requests;
+  std::vector<BankCredit> credits;
+  for (int i = 0; i < 64; ++i) {
+    credits.push_back(test::random_credit(rng, {.numeric_id = true}));
+    requests.push_back(signer->sign(std::span(&credits.back(), 1), test::kNow).value());
+  }
+  constexpr int kThreads = 4;
+  std::vector<int> good(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+          bool ok = adapter->authenticate(requests[i], test::kNow).ok();
+          auto parsed = adapter->parse(requests[i], test::kNow);
+          ok = ok && parsed.ok() &&
+               parsed->front() == test::as_parsed(credits[i], "sepay-main", test::kNow,
+                                                  VerifiedScheme::hmac_sha256);
+          good[t] += ok;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int n : good) EXPECT_EQ(n, 5 * 64);
+}
 
 TEST(RoundTripEdges, VietqrFloatAmountAndCamelCaseKeys) {
   const std::string cfg =
