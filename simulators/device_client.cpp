@@ -169,7 +169,9 @@ asio::awaitable<bool> sse_stream(beast::tcp_stream& stream, const std::string& t
     parser.get().body().data = chunk;
     parser.get().body().size = sizeof chunk;
     if (idle_timeout.count() > 0) stream.expires_after(idle_timeout);
-    auto [ec, n] = co_await http::async_read(stream, buf, parser, tok);
+    // read_some returns as soon as some body bytes arrived (a full read would wait for the
+    // buffer to fill, delaying events by kilobytes).
+    auto [ec, n] = co_await http::async_read_some(stream, buf, parser, tok);
     if (ec == http::error::need_buffer) ec = {};
     const std::size_t got = sizeof chunk - parser.get().body().size;
     if (got) sse.feed(std::string_view(chunk, got), on_data);

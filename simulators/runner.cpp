@@ -520,8 +520,8 @@ Result<RunResult> run_simulation(const RunOptions& opt) {
   RunClock clock;
   LiveCounters live;
 
-  // Devices: their own thread and io_context.
-  asio::io_context device_io;
+  // Devices: their own thread and io_context (declared after the states it runs, so that its
+  // abandoned coroutine frames are destroyed while those states still exist).
   DeviceShared dshared;
   dshared.endpoint = endpoint;
   dshared.clock = &clock;
@@ -539,6 +539,7 @@ Result<RunResult> run_simulation(const RunOptions& opt) {
       devices.push_back(std::move(dev));
     }
   }
+  asio::io_context device_io;
   for (std::size_t i = 0; i < devices.size(); ++i) {
     asio::co_spawn(device_io, run_device(*devices[i], dshared), asio::detached);
     if (i < sc.device_drops.size() && !sc.device_drops[i].empty())
@@ -554,6 +555,10 @@ Result<RunResult> run_simulation(const RunOptions& opt) {
         if (d->kick) d->kick();
     });
     device_guard.reset();
+    // Give the kicked sessions a moment to wind down, then abandon what still waits (drop
+    // timers of a run cut short).
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    device_io.stop();
     if (device_thread.joinable()) device_thread.join();
   };
   // Wait (bounded) for every device to be connected before money flows.
@@ -751,7 +756,11 @@ Result<RunResult> run_simulation(const RunOptions& opt) {
     const std::string how = server->stop();
     if (opt.ledger_check) {
       std::string out;
-      const int rc = run_command({opt.server_bin, "ledger", "check", "--data", opt.data_dir}, out);
+      // `cho4 serve --data DIR` keeps the RocksDB store in DIR/ledger.
+      const std::string store = fs::exists(fs::path(opt.data_dir) / "ledger" / "CURRENT")
+                                    ? opt.data_dir + "/ledger"
+                                    : opt.data_dir;
+      const int rc = run_command({opt.server_bin, "ledger", "check", "--data", store}, out);
       in.ledger_check_ran = true;
       in.ledger_check_ok = rc == 0;
       in.ledger_check_output = "exit " + std::to_string(rc) + ": " + out.substr(0, 1000);

@@ -75,8 +75,10 @@ Status ServerProcess::start() {
   const std::string port_file = launch_.data_dir + "/server.port";
   fs::remove(port_file, ec);
 
+  // A restart reuses the first start's port, so clients reconnect to the same address.
+  const std::string listen = "127.0.0.1:" + std::to_string(port_);
   std::vector<std::string> args = {launch_.binary, "serve",          "--config", config_path,
-                                   "--data",       launch_.data_dir, "--listen", "127.0.0.1:0"};
+                                   "--data",       launch_.data_dir, "--listen", listen};
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
   for (const auto& [k, v] : launch_.env) env_strings.push_back(k + "=" + v);
@@ -106,7 +108,6 @@ Status ServerProcess::start() {
 
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(launch_.start_timeout_ms);
-  port_ = 0;
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) {
