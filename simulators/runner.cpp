@@ -288,7 +288,7 @@ struct Sender {
     const Customer& payer = world.customers[p.customer];
     BankCredit c;
     c.adapter_instance = world.instances[instance].name;
-    c.provider_txn_id = txn;
+    c.provider_txn_id = txn_id_is_bank_reference(world.instances[instance].kind) ? bank_ref : txn;
     c.bank_reference = bank_ref;
     c.direction = Direction::in;
     c.amount = Money::vnd(amount);
@@ -343,8 +343,10 @@ struct Sender {
 
     if (p.forged_first) {
       BankCredit fake = credit;
-      fake.provider_txn_id = p.forged_txn_id;
       fake.bank_reference = "FT" + p.forged_txn_id;
+      fake.provider_txn_id = txn_id_is_bank_reference(world.instances[p.instance].kind)
+                                 ? fake.bank_reference
+                                 : p.forged_txn_id;
       forged.emplace_back(fake.adapter_instance, fake.provider_txn_id);
       auto req = factory.build(p.instance, fake, wall_now_ms(), true, bearer[p.instance]);
       if (req.ok()) {
@@ -384,7 +386,9 @@ struct Sender {
       const std::int64_t t = now_us();
       BankCredit other = credit;
       other.adapter_instance = world.instances[p.second_instance].name;
-      other.provider_txn_id = p.second_instance_txn_id;
+      other.provider_txn_id = txn_id_is_bank_reference(world.instances[p.second_instance].kind)
+                                  ? other.bank_reference
+                                  : p.second_instance_txn_id;
       const std::size_t s3 = expected.size();
       expect(p, p.second_instance, other, stall_id, "probable_duplicate", t);
       if (co_await deliver(p.second_instance, other, t)) expected[s3].acknowledged = true;

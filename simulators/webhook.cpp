@@ -15,6 +15,10 @@ std::string wrong_secret(const AdapterInstance& inst) {
 
 }  // namespace
 
+bool txn_id_is_bank_reference(ProviderKind kind) {
+  return kind == ProviderKind::payos || kind == ProviderKind::vietqr;
+}
+
 boost::json::object instance_config(const AdapterInstance& inst) {
   boost::json::object o;
   o["kind"] = std::string(to_string(inst.kind));

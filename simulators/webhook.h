@@ -29,6 +29,10 @@ boost::json::array adapters_config(const World& world);
 // NAME=secret pairs the server process needs in its environment.
 std::vector<std::pair<std::string, std::string>> secret_environment(const World& world);
 
+// payOS (`reference`) and VietQR.vn (`referencenumber`) identify a transaction by the bank's own
+// reference: for them the provider transaction id IS the bank reference.
+bool txn_id_is_bank_reference(ProviderKind kind);
+
 class WebhookFactory {
  public:
   // Builds the signers; fails when an instance's configuration is refused by the adapters.
