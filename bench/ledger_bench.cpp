@@ -428,11 +428,13 @@ int main(int argc, char** argv) {
       scale_n = std::atol(next().c_str());
     else if (a == "--dir")
       dir = next();
+    else if (a == "--no-sync")
+      g_no_sync = true;
     else {
       std::fprintf(
           stderr,
           "usage: cho4-ledger-bench [--smoke] [--seconds S] [--batch N] [--latency [--rate R]] "
-          "[--scale N] [--dir DIR]\n");
+          "[--scale N] [--dir DIR] [--no-sync]\n");
       return 2;
     }
   }
