@@ -30,7 +30,7 @@ int run_demo(Args args) {
   qr::Payload p;
   p.bank_bin = bank->bin;
   p.account = "0123456789";
-  p.merchant_name = "Cô Lan - Rau sạch";
+  p.merchant_name = "Cô Lan Rau sạch";
   p.merchant_city = "Nam Định";
   p.purpose = "Cho Rong A12";
   auto payload = qr::encode(p);
