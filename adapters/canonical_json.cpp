@@ -307,11 +307,20 @@ class ExactHandler {
 
   json::value_stack st;
   std::string number_text;  // parts of a number split across buffers
+  // Keys of every object being parsed, innermost last. A repeated key is refused: Boost.JSON would
+  // keep the last value, so a signed body could say one amount to a reader and another to us.
+  std::vector<std::vector<std::string>> object_keys;
+  std::string key_text;       // parts of a key split across buffers
+  std::string duplicate_key;  // set when parsing stopped on a repeated key
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
-  bool on_object_begin(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code&) {
+    object_keys.emplace_back();
+    return true;
+  }
   bool on_object_end(std::size_t n, json::error_code&) {
+    object_keys.pop_back();
     st.push_object(n);
     return true;
   }
@@ -321,10 +330,20 @@ class ExactHandler {
     return true;
   }
   bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    key_text.append(s.data(), s.size());
     st.push_chars(s);
     return true;
   }
-  bool on_key(json::string_view s, std::size_t, json::error_code&) {
+  bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
+    key_text.append(s.data(), s.size());
+    auto& keys = object_keys.back();
+    if (std::find(keys.begin(), keys.end(), key_text) != keys.end()) {
+      duplicate_key = std::move(key_text);
+      ec = json::error::syntax;
+      return false;
+    }
+    keys.push_back(std::move(key_text));
+    key_text.clear();
     st.push_key(s);
     return true;
   }
@@ -399,6 +418,11 @@ Result<json::value, ParseError> parse_json_strict(std::string_view body,
       // invalid_utf8 from invalid_json.
       if (!is_valid_utf8(body)) {
         return Err(ParseError{ParseErrorKind::invalid_utf8, "", "body is not well-formed UTF-8"});
+      }
+      if (!p.handler().duplicate_key.empty()) {
+        return Err(ParseError{ParseErrorKind::invalid_json, "",
+                              "duplicate key \"" + p.handler().duplicate_key + "\" at byte " +
+                                  std::to_string(n)});
       }
       if (ec == json::error::too_deep) {
         return Err(ParseError{ParseErrorKind::too_deep, "",

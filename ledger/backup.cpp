@@ -30,6 +30,10 @@ Status backup_store(const std::string& data_dir, const std::string& to) {
   std::unique_ptr<rocksdb::Checkpoint> owned(cp);
   s = owned->CreateCheckpoint(to, 0);
   if (!s.ok()) return from_rocksdb(s, "checkpoint to " + to);
+  // A backup holds the same personal data as the store: owner-only, like the data folder.
+  std::error_code perm_ec;
+  std::filesystem::permissions(to, std::filesystem::perms::owner_all, perm_ec);
+  if (perm_ec) return io_error("cannot restrict " + to + ": " + perm_ec.message());
   store->reset();
   // Verify: the backup opens.
   StoreOptions vo;

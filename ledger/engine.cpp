@@ -510,6 +510,10 @@ class EngineImpl final : public Engine {
     // Flushing first keeps the checkpoint free of a large WAL to replay.
     s = owned->CreateCheckpoint(dir, 0);
     if (!s.ok()) return from_rocksdb(s, "checkpoint to " + dir);
+    // A backup holds the same personal data as the store: owner-only, like the data folder.
+    std::error_code perm_ec;
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, perm_ec);
+    if (perm_ec) return io_error("cannot restrict " + dir + ": " + perm_ec.message());
     return Status();
   }
 

@@ -8,6 +8,7 @@
 #include "ledger/backup.h"
 #include "ledger/check.h"
 #include "switch/cli/command.h"
+#include "switch/cli/data_dir.h"
 
 namespace cho4::cli {
 namespace {
@@ -96,7 +97,7 @@ int run_backup(Args args) {
     usage(stderr);
     return kExitUsage;
   }
-  Status s = ledger::backup_store(f.data, f.to);
+  Status s = ledger::backup_store(ledger_store_dir(f.data), f.to);
   if (!s.ok()) {
     std::fprintf(stderr, "cho4 backup: %s\n", s.to_string().c_str());
     return s.code() == StatusCode::unavailable || s.code() == StatusCode::internal

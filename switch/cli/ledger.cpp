@@ -13,6 +13,7 @@
 #include "ledger/engine.h"
 #include "ledger/statement.h"
 #include "switch/cli/command.h"
+#include "switch/cli/data_dir.h"
 
 namespace cho4::cli {
 namespace {
@@ -72,7 +73,7 @@ bool parse_flags(Args args, Flags& f) {
 
 Result<std::unique_ptr<ledger::Engine>> open_read_only(const std::string& dir, Clock& clock) {
   ledger::Options o;
-  o.path = dir;
+  o.path = ledger_store_dir(dir);
   o.clock = &clock;
   o.read_only = true;
   o.create_if_missing = false;
