@@ -1,6 +1,7 @@
 #include "switch/api.h"
 
 #include "switch/handlers/handlers.h"
+#include "switch/handlers/static_files.h"
 #include "switch/metrics.h"
 #include "switch/services.h"
 
@@ -104,7 +105,9 @@ bool Api::is_stream_route(std::string_view path) const {
 
 std::string_view Api::route_name(std::string_view method, std::string_view path) const {
   auto o = router_.match(method, path);
-  return o.match ? o.match->pattern : std::string_view("unmatched");
+  if (o.match) return o.match->pattern;
+  if (services_.web && StaticFiles::relative_file(path)) return "web";
+  return "unmatched";
 }
 
 Decision Api::handle(const Request& request, Reply reply, Executor executor) {

@@ -98,7 +98,7 @@ std::string webhook_labels(std::string_view instance, std::string_view outcome) 
 
 Metrics::Metrics()
     : batch_size_({1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000}),
-      fsync_latency_(
+      commit_latency_(
           {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}),
       notify_latency_({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5}),
       webhook_latency_({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5}) {}
@@ -142,13 +142,14 @@ std::string Metrics::render(const Sampled& s) const {
   gauge("cho4_engine_queue_capacity", "Capacity of the ledger writer's queue.", s.queue_capacity);
   gauge("cho4_store_healthy", "1 when the ledger store accepts writes.", s.store_healthy ? 1 : 0);
   out +=
-      "# HELP cho4_batch_size Credits per committed ledger batch.\n# TYPE cho4_batch_size "
+      "# HELP cho4_batch_size Stall events per committed ledger batch (batches that made "
+      "events).\n# TYPE cho4_batch_size "
       "histogram\n";
   batch_size_.render(out, "cho4_batch_size");
   out +=
-      "# HELP cho4_commit_latency_seconds Time from a batch's first command to its durable commit "
-      "(WriteBatch with fsync).\n# TYPE cho4_commit_latency_seconds histogram\n";
-  fsync_latency_.render(out, "cho4_commit_latency_seconds");
+      "# HELP cho4_commit_latency_seconds Ledger submit to durable completion (queue wait, group "
+      "commit, WriteBatch fsync).\n# TYPE cho4_commit_latency_seconds histogram\n";
+  commit_latency_.render(out, "cho4_commit_latency_seconds");
   out +=
       "# HELP cho4_notify_latency_seconds Webhook received to event written to a device.\n# TYPE "
       "cho4_notify_latency_seconds histogram\n";

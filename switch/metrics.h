@@ -54,7 +54,8 @@ class Metrics {
   void record_webhook(std::string_view instance, std::string_view outcome);
 
   Histogram& batch_size() { return batch_size_; }
-  Histogram& fsync_latency_seconds() { return fsync_latency_; }
+  // Ledger submit → durable completion: queue wait + group commit (WriteBatch, fsync).
+  Histogram& commit_latency_seconds() { return commit_latency_; }
   Histogram& notify_latency_seconds() { return notify_latency_; }
   Histogram& webhook_latency_seconds() { return webhook_latency_; }
 
@@ -83,7 +84,7 @@ class Metrics {
   LabeledCounter requests_;
   LabeledCounter webhooks_;
   Histogram batch_size_;
-  Histogram fsync_latency_;
+  Histogram commit_latency_;
   Histogram notify_latency_;
   Histogram webhook_latency_;
 };

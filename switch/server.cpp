@@ -32,10 +32,12 @@ struct Server::Impl {
   net::steady_timer poll;
   std::chrono::steady_clock::time_point deadline{};
   std::atomic<bool> stopping{false};
+  std::function<void()> on_shutdown;
 
   void begin_shutdown() {
     if (stopping.exchange(true)) return;
     ctx.draining = true;
+    if (on_shutdown) on_shutdown();
     ctx.log.info("shutting down", {{"connections", ctx.connections.size()}});
     if (listener) listener->close();
     ctx.connections.shutdown_all();
@@ -108,6 +110,10 @@ void Server::run(bool handle_signals) {
     threads.emplace_back([&im] { im.ioc.run(); });
   im.ioc.run();
   for (auto& t : threads) t.join();
+}
+
+void Server::on_shutdown(std::function<void()> fn) {
+  impl_->on_shutdown = std::move(fn);
 }
 
 void Server::stop() {

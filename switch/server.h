@@ -41,6 +41,9 @@ class Server {
   void run(bool handle_signals = true);
   // Begins graceful shutdown (idempotent, thread-safe).
   void stop();
+  // Called once when shutdown begins (before connections are asked to finish): e.g. to turn
+  // /readyz to 503 and refuse new webhooks with Retry-After. Set before run().
+  void on_shutdown(std::function<void()> fn);
   // Open connections right now (for /metrics and readiness).
   std::size_t connections() const;
 

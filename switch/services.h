@@ -24,6 +24,7 @@ class NotifyHub;
 class Metrics;
 class Profiles;
 class Logger;
+class StaticFiles;
 
 struct Services {
   const ServerConfig& config;
@@ -38,6 +39,7 @@ struct Services {
   std::string openapi_json;  // switch/openapi.json, served at /openapi.json
   std::function<std::size_t()> connections = [] { return std::size_t{0}; };
   std::atomic<bool> draining{false};
+  const StaticFiles* web = nullptr;  // the screens (web/), answered for paths no route matches
 };
 
 }  // namespace cho4::server

@@ -20,6 +20,7 @@
 #include "switch/auth.h"
 #include "switch/cli/command.h"
 #include "switch/config.h"
+#include "switch/handlers/static_files.h"
 #include "switch/logger.h"
 #include "switch/metrics.h"
 #include "switch/notify_hub.h"
@@ -182,6 +183,8 @@ int run_serve(Args args) {
 
   Services services{config, clock,   *engine,   registry, auth,
                     hub,    metrics, *profiles, log,      load_openapi()};
+  StaticFiles web(config.web_dir.empty() ? default_web_dir() : config.web_dir);
+  services.web = &web;
   Api api(services);
   if (demo) {
     if (auto st = ensure_demo(services, config.data_dir); !st.ok()) {
@@ -192,6 +195,7 @@ int run_serve(Args args) {
 
   Server server(config, api, metrics, hub, *engine, log);
   services.connections = [&server] { return server.connections(); };
+  server.on_shutdown([&services] { services.draining = true; });
   if (auto st = server.open(); !st.ok()) {
     std::fprintf(stderr, "cho4 serve: %s\n", st.message().c_str());
     return kExitInternal;
@@ -211,6 +215,8 @@ int run_serve(Args args) {
   std::printf("cho4 serve: listening on %s (data in %s)\n", base.c_str(), config.data_dir.c_str());
   std::printf("  health:   %s/healthz\n  metrics:  %s/metrics\n  api:      %s/openapi.json\n",
               base.c_str(), base.c_str(), base.c_str());
+  std::printf("  screens:  %s/ (market dashboard), %s/stall/{id} (stall screen)\n", base.c_str(),
+              base.c_str());
   if (demo) print_demo(base, config.data_dir);
   std::fflush(stdout);
   log.info("serving",

@@ -1,9 +1,12 @@
 #include "switch/handlers/common.h"
 
+#include <chrono>
+
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/vn_text.h"
 #include "switch/event_text.h"
+#include "switch/metrics.h"
 #include "switch/profiles.h"
 
 namespace cho4::server::handlers {
@@ -102,9 +105,13 @@ Or<ledger::Market> market_for(const Request& r, Services& s, const Principal& p,
 Decision submit(const Request& r, Services& s, ledger::Command cmd, Reply reply, Executor exec,
                 std::function<Response(ledger::CommandResult&)> done) {
   std::string path = r.path;
+  auto started = std::chrono::steady_clock::now();
   auto st = s.engine.submit(
       std::move(cmd),
-      [reply = std::move(reply), done = std::move(done), path](ledger::CommandResult result) {
+      [reply = std::move(reply), done = std::move(done), path, started,
+       &metrics = s.metrics](ledger::CommandResult result) {
+        metrics.commit_latency_seconds().observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         if (!result.status.ok()) return reply(problem_from_status(result.status, path));
         reply(done(result));
       },

@@ -38,6 +38,10 @@ CHO4_HANDLER(metrics) {
       "counter\n";
   text += "cho4_ledger_batches_total " + std::to_string(stats.batches) + "\n";
   text +=
+      "# HELP cho4_ledger_commands_total Commands committed (commands / batches = mean batch "
+      "size).\n# TYPE cho4_ledger_commands_total counter\n";
+  text += "cho4_ledger_commands_total " + std::to_string(stats.commands) + "\n";
+  text +=
       "# HELP cho4_ledger_credits_total Credits recorded.\n# TYPE cho4_ledger_credits_total "
       "counter\n";
   text += "cho4_ledger_credits_total " + std::to_string(stats.credits) + "\n";

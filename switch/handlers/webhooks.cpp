@@ -122,9 +122,10 @@ CHO4_HANDLER(webhook) {
   cmd.headers_digest = headers_digest(r);
   cmd.adapter_instance = instance;
   cmd.received_at_ms = now;
+  auto submitted = std::chrono::steady_clock::now();
   auto st = s.engine.submit(
       std::move(cmd),
-      [&s, reply, adapter, instance, credits = std::move(*credits), started,
+      [&s, reply, adapter, instance, credits = std::move(*credits), started, submitted,
        path = r.path](ledger::CommandResult res) {
         if (!res.status.ok()) {
           s.metrics.record_webhook(instance, res.status.code() == StatusCode::resource_exhausted
@@ -136,6 +137,7 @@ CHO4_HANDLER(webhook) {
           for (const auto& c : ing->credits)
             s.metrics.record_webhook(instance, ledger::to_string(c.outcome));
         s.metrics.webhook_latency_seconds().observe(seconds_since(started));
+        s.metrics.commit_latency_seconds().observe(seconds_since(submitted));
         reply(from_reply(adapter->success_response(credits)));
       },
       std::move(exec));
