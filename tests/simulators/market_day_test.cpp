@@ -17,9 +17,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The build tree: CHO4_BINARY_DIR, or two levels above this binary (tests/simulators/).
 std::string binary_dir() {
-  const char* b = std::getenv("CHO4_BINARY_DIR");
-  return b ? b : ".";
+  if (const char* b = std::getenv("CHO4_BINARY_DIR"); b && *b) return b;
+  std::error_code ec;
+  const auto self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : self.parent_path().parent_path().parent_path().string();
 }
 
 // Runs a shell command; returns its exit status and its combined output.
