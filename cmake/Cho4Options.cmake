@@ -40,11 +40,15 @@ function(cho4_add_test name)
   if(T_LABEL STREQUAL "unit")
     set(CHO4_UNIT_TESTS ${CHO4_UNIT_TESTS} ${name} CACHE INTERNAL "")
   endif()
-  add_executable(${name} ${T_SOURCES})
+  add_executable(${name} ${T_SOURCES} ${PROJECT_SOURCE_DIR}/tests/test_env.cpp)
+  # Tests find the source and build trees through CHO4_SOURCE_DIR / CHO4_BINARY_DIR; tests/test_env.cpp
+  # sets them (unless the caller did) from these definitions. (ctest's ENVIRONMENT property cannot
+  # carry two variables through gtest_discover_tests: its list is split into separate arguments.)
+  target_compile_definitions(${name} PRIVATE CHO4_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                                             CHO4_TEST_BINARY_DIR="${PROJECT_BINARY_DIR}")
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main
                                         cho4::warnings cho4::sanitizers)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS ${T_LABEL} ENVIRONMENT "CHO4_SOURCE_DIR=${PROJECT_SOURCE_DIR};CHO4_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${T_LABEL})
 endfunction()
 
 # `cmake --build . --target unit_tests` builds only the unit test binaries (the sanitizer job).

@@ -44,6 +44,7 @@ const Api::Route kRoutes[] = {
     {"POST", "/v1/stalls/{id}/device-tokens", h::create_device_token, BodyKind::json},
     {"GET", "/v1/stalls/{id}/credits", h::stall_credits, BodyKind::none},
     {"GET", "/v1/stalls/{id}/totals", h::stall_totals, BodyKind::none},
+    {"POST", "/v1/stalls/{id}/statement", h::stall_statement, BodyKind::upload},
     {"POST", "/v1/stalls/{id}/orders", h::create_order, BodyKind::json},
     {"GET", "/v1/orders/{id}", h::get_order, BodyKind::none},
     {"POST", "/v1/orders/{id}/cancel", h::cancel_order, BodyKind::json},

@@ -165,9 +165,22 @@ class HttpSession final : public Connection {
       return finish();
     }
     if (ec == http::error::end_of_stream || ec == net::error::eof) return finish();
+    // A declared Content-Length over the limit is refused while the header is read.
+    if (ec == http::error::body_limit)
+      return send_error(Problem::payload_too_large,
+                        "body over " + std::to_string(limits().body_bytes_max) + " bytes");
     if (ec) return send_error(Problem::bad_request, ec.message());
 
     auto& req = parser_->get();
+    // Request smuggling (RFC 9112 §6.3): a Transfer-Encoding other than exactly "chunked", or one
+    // beside a Content-Length, leaves the message length ambiguous to a proxy in front of us, so
+    // the request is refused and the connection closed.
+    if (auto te = req.find(http::field::transfer_encoding); te != req.end()) {
+      if (!beast::iequals(te->value(), "chunked"))
+        return send_error(Problem::bad_request, "unsupported Transfer-Encoding");
+      if (req.find(http::field::content_length) != req.end())
+        return send_error(Problem::bad_request, "both Transfer-Encoding and Content-Length");
+    }
     request_id_ = choose_request_id(ctx_, req);
     std::string_view target(req.target().data(), req.target().size());
     std::string_view path = target.substr(0, target.find('?'));
@@ -214,6 +227,10 @@ class HttpSession final : public Connection {
       ctx_.metrics.request_timeouts.fetch_add(1);
       return finish();
     }
+    // A malformed body (a bad chunk size, say) gets an answer before the connection closes;
+    // transport errors just end it.
+    if (ec && ec.category() == http::make_error_code(http::error::bad_chunk).category())
+      return send_error(Problem::bad_request, ec.message());
     if (ec) return finish();
     dispatch_request();
   }
@@ -287,6 +304,7 @@ class HttpSession final : public Connection {
     res.prepare_payload();
     if (head_) res.body().clear();
     status_ = r.status;
+    log_this_ = r.log;
     beast::get_lowest_layer(stream_).expires_after(ms(limits().write_timeout_ms));
     if (head_) {
       sr_.emplace(res);
@@ -307,7 +325,8 @@ class HttpSession final : public Connection {
   void log_request(int status) {
     if (route_.empty()) route_ = "unmatched";
     ctx_.metrics.record_request(route_, status);
-    if (!ctx_.config.log_requests) return;
+    if (!ctx_.config.log_requests || !log_this_) return;
+    log_this_ = true;
     auto elapsed = std::chrono::steady_clock::now() - started_;
     boost::json::object f;
     f["request_id"] = request_id_;
@@ -326,6 +345,7 @@ class HttpSession final : public Connection {
   }
 
   ServerContext& ctx_;
+  bool log_this_ = true;  // the response asked to be access-logged (floods are summarised)
   Stream stream_;
   beast::flat_buffer buffer_;
   std::string remote_;

@@ -52,6 +52,7 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;  // extra fields (Retry-After, …)
   std::string body;
   bool close = false;  // ask the session to close the connection after writing
+  bool log = true;     // access-log this request (off for rate-limited floods)
 
   static Response json(int status, std::string body) {
     Response r;

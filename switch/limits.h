@@ -61,6 +61,15 @@ inline constexpr std::size_t kEngineQueueDefault = 65'536;
 // Retry-After seconds advertised with 503 overloaded.
 inline constexpr int kRetryAfterSeconds = 1;
 
+// Failed bearer authentications per client address: past kAuthFailuresBeforeLimit in one window
+// the address gets 429; only the first kAuthFailuresLoggedMax are access-logged, then one line.
+inline constexpr std::int64_t kAuthFailureWindowMs = 10'000;
+inline constexpr std::uint32_t kAuthFailuresBeforeLimit = 10;
+inline constexpr std::uint32_t kAuthFailuresLoggedMax = 10;
+inline constexpr std::size_t kAuthLimiterAddressesMax = 10'000;
+static_assert(kAuthFailuresLoggedMax <= kAuthFailuresBeforeLimit,
+              "every failure that is not logged one by one is also rate-limited");
+
 // ---- Paging ----
 inline constexpr std::size_t kPageSizeDefault = 100;
 inline constexpr std::size_t kPageSizeMax = 1'000;

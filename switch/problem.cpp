@@ -38,6 +38,8 @@ constexpr std::array kTable = {
     Row{Problem::too_many_connections,
         {503, "too-many-connections", "Too many connections; retry later"}},
     Row{Problem::shutting_down, {503, "shutting-down", "The server is shutting down"}},
+    Row{Problem::too_many_auth_failures,
+        {429, "too-many-auth-failures", "Too many failed authentications; retry later"}},
 };
 
 }  // namespace
@@ -62,6 +64,8 @@ Response make_problem(Problem p, std::string_view detail, std::string_view insta
   r.body = boost::json::serialize(o);
   if (info.http_status == 503)
     r.headers.emplace_back("Retry-After", std::to_string(kRetryAfterSeconds));
+  if (info.http_status == 429)
+    r.headers.emplace_back("Retry-After", std::to_string(kAuthFailureWindowMs / 1000));
   return r;
 }
 

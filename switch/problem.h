@@ -35,6 +35,7 @@ enum class Problem : std::uint16_t {
   request_timeout = 19,         // 408
   too_many_connections = 20,    // 503
   shutting_down = 21,           // 503
+  too_many_auth_failures = 22,  // 429 + Retry-After
 };
 
 struct ProblemInfo {

@@ -19,6 +19,8 @@ class Registry;
 
 namespace cho4::server {
 
+class AuthFailureLimiter;
+
 class Auth;
 class NotifyHub;
 class Metrics;
@@ -40,6 +42,7 @@ struct Services {
   std::function<std::size_t()> connections = [] { return std::size_t{0}; };
   std::atomic<bool> draining{false};
   const StaticFiles* web = nullptr;  // the screens (web/), answered for paths no route matches
+  AuthFailureLimiter* auth_limiter = nullptr;  // null: failures are never rate-limited (tests)
 };
 
 }  // namespace cho4::server

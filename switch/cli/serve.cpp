@@ -18,6 +18,7 @@
 #include "ledger/engine.h"
 #include "switch/api.h"
 #include "switch/auth.h"
+#include "switch/auth_limiter.h"
 #include "switch/cli/command.h"
 #include "switch/config.h"
 #include "switch/handlers/static_files.h"
@@ -185,6 +186,8 @@ int run_serve(Args args) {
                     hub,    metrics, *profiles, log,      load_openapi()};
   StaticFiles web(config.web_dir.empty() ? default_web_dir() : config.web_dir);
   services.web = &web;
+  AuthFailureLimiter auth_limiter(clock, log);
+  services.auth_limiter = &auth_limiter;
   Api api(services);
   if (demo) {
     if (auto st = ensure_demo(services, config.data_dir); !st.ok()) {

@@ -1,10 +1,13 @@
 #include "switch/handlers/common.h"
 
+#include "adapters/canonical_json.h"
+
 #include <chrono>
 
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/vn_text.h"
+#include "switch/auth_limiter.h"
 #include "switch/event_text.h"
 #include "switch/metrics.h"
 #include "switch/profiles.h"
@@ -27,11 +30,11 @@ Or<json::object> json_body(const Request& r) {
   auto mt = r.media_type();
   if (mt != "application/json")
     return Err(problem(Problem::unsupported_media_type, "send Content-Type: application/json", r));
-  boost::system::error_code ec;
-  json::parse_options opt;
-  opt.max_depth = 16;
-  auto v = json::parse(r.body, ec, {}, opt);
-  if (ec) return Err(problem(Problem::invalid_json, ec.message(), r));
+  // The adapters' strict parser: it also refuses repeated keys, which json::parse would resolve
+  // silently to the last value ({"amount_vnd":1000,"amount_vnd":200000}).
+  auto parsed = adapters::parse_json_strict(r.body);
+  if (!parsed.ok()) return Err(problem(Problem::invalid_json, parsed.error().message, r));
+  json::value v = std::move(parsed).value();
   if (!v.is_object())
     return Err(problem(Problem::invalid_json, "the body must be a JSON object", r));
   return std::move(v.as_object());
@@ -49,6 +52,12 @@ Or<std::string> str_field(const Request& r, const json::object& o, std::string_v
   std::string s(v->as_string());
   if (!is_valid_utf8(s))
     return Err(problem(Problem::invalid_field, std::string(key) + " is not valid UTF-8", r));
+  // Names and notes are shown and printed: no control characters (NUL, escape sequences …).
+  for (unsigned char c : s) {
+    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
+      return Err(problem(Problem::invalid_field,
+                         std::string(key) + " must not contain control characters", r));
+  }
   if (utf8_length(s).value_or(0) > max_len)
     return Err(problem(Problem::invalid_field,
                        std::string(key) + " is longer than " + std::to_string(max_len), r));
@@ -73,8 +82,15 @@ Or<std::optional<std::int64_t>> int_field(const Request& r, const json::object& 
 
 Or<Principal> authenticate(const Request& r, Services& s) {
   auto p = s.auth.authenticate(r);
-  if (!p.ok()) return Err(problem(p.error(), r));
-  return std::move(*p);
+  if (p.ok()) return std::move(*p);
+  if (!s.auth_limiter) return Err(problem(p.error(), r));
+  const auto verdict = s.auth_limiter->record_failure(r.remote);
+  Response out = verdict.limited
+                     ? problem(Problem::too_many_auth_failures,
+                               "too many failed authentications from this address", r)
+                     : problem(p.error(), r);
+  out.log = verdict.log;
+  return Err(std::move(out));
 }
 
 Or<std::uint64_t> id_param(const Request& r, const RouteMatch& m, std::string_view name) {

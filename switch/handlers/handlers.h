@@ -15,6 +15,7 @@ CHO4_HANDLER(healthz);
 CHO4_HANDLER(readyz);
 CHO4_HANDLER(metrics);
 CHO4_HANDLER(openapi);
+CHO4_HANDLER(stall_statement);
 // markets.cpp
 CHO4_HANDLER(create_market);
 CHO4_HANDLER(get_market);

@@ -2,6 +2,7 @@
 // today's totals, read, update, device tokens, history and daily totals.
 #include "core/ids.h"
 #include "core/vn_text.h"
+#include "ledger/statement.h"
 #include "switch/handlers/handlers.h"
 #include "switch/profiles.h"
 
@@ -218,6 +219,48 @@ CHO4_HANDLER(stall_totals) {
   auto t = s.engine.stall_daily_totals(st.id, day);
   if (!t.ok()) return problem(t.error(), r);
   return json_response(200, totals_json(*t));
+}
+
+// POST /v1/stalls/{id}/statement (text/csv): the bank statement's lines the ledger lacks (missed
+// webhooks) and the ledger's credits the statement lacks, for [from, to] (default: today).
+CHO4_HANDLER(stall_statement) {
+  (void)reply, (void)exec;
+  TRY(p, authenticate(r, s));
+  TRY(id, id_param(r, m));
+  TRY(st, stall_for(r, s, p, StallId{id}, true));
+  const auto mt = r.media_type();
+  if (mt != "text/csv" && mt != "text/plain")
+    return problem(Problem::unsupported_media_type, "send the statement as Content-Type: text/csv", r);
+  const CivilDate today = vn_date(s.clock.now_ms());
+  CivilDate from = today, to = today;
+  for (auto [name, out] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+    if (auto v = r.query_param(name)) {
+      auto d = parse_date(*v);
+      if (!d.ok()) return problem(Problem::invalid_field, std::string(name) + ": YYYY-MM-DD", r);
+      *out = *d;
+    }
+  }
+  if (to < from) return problem(Problem::invalid_field, "to is before from", r);
+  auto lines = ledger::parse_statement_csv(r.body);
+  if (!lines.ok()) return problem(Problem::invalid_field, lines.error().message(), r);
+  auto report = ledger::reconcile_statement(s.engine, st.account, from, to, *lines);
+  if (!report.ok()) return problem(report.error(), r);
+  json::array missing_in_ledger, missing_in_statement;
+  for (const auto& l : report->missing_in_ledger)
+    missing_in_ledger.push_back(json::object{{"line", l.line_number},
+                                             {"occurred_at", format_rfc3339_utc(l.occurred_at_ms)},
+                                             {"amount_vnd", l.amount.vnd()},
+                                             {"direction", to_string(l.direction)},
+                                             {"reference", l.reference},
+                                             {"description", l.description}});
+  for (const auto& c : report->missing_in_statement) missing_in_statement.push_back(credit_json(c));
+  return json_response(200, json::object{{"from", format_date(from)},
+                                         {"to", format_date(to)},
+                                         {"statement_lines", report->statement_lines},
+                                         {"ledger_credits", report->ledger_credits},
+                                         {"matched", report->matched},
+                                         {"missing_in_ledger", std::move(missing_in_ledger)},
+                                         {"missing_in_statement", std::move(missing_in_statement)}});
 }
 
 }  // namespace cho4::server::handlers
