@@ -1,7 +1,7 @@
 #include "qr/render.h"
 
-#include <png.h>
 #include <qrencode.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -36,13 +36,6 @@ Status check_options(const RenderOptions& o) {
 struct QrCodeDeleter {
   void operator()(QRcode* c) const { QRcode_free(c); }
 };
-
-// libpng writes through this callback into a std::string.
-void png_append(png_structp png, png_bytep data, png_size_t length) {
-  auto* out = static_cast<std::string*>(png_get_io_ptr(png));
-  out->append(reinterpret_cast<const char*>(data), length);
-}
-void png_flush_noop(png_structp) {}
 
 }  // namespace
 
@@ -95,49 +88,108 @@ Result<QrMatrix> make_matrix(std::string_view text, EcLevel ec) {
   return m;
 }
 
+namespace {
+
+void put_u32(std::string& out, std::uint32_t v) {
+  const char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                     static_cast<char>(v >> 8), static_cast<char>(v)};
+  out.append(b, 4);
+}
+
+// A PNG chunk: length, type, data, CRC-32 of type and data.
+void put_chunk(std::string& out, const char* type, std::string_view data) {
+  put_u32(out, static_cast<std::uint32_t>(data.size()));
+  const std::size_t start = out.size();
+  out.append(type, 4);
+  out.append(data);
+  put_u32(out, static_cast<std::uint32_t>(crc32(
+                   0, reinterpret_cast<const Bytef*>(out.data() + start), out.size() - start)));
+}
+
+// One deflate state per thread, reset for each image: deflateInit allocates and clears a few
+// hundred KiB, which cost more than compressing a whole QR image (libpng initialises one per
+// image). Default compression level, as PNG writers use.
+class ThreadDeflater {
+ public:
+  ThreadDeflater() { ok_ = deflateInit(&zs_, Z_DEFAULT_COMPRESSION) == Z_OK; }
+  ~ThreadDeflater() {
+    if (ok_) deflateEnd(&zs_);
+  }
+  ThreadDeflater(const ThreadDeflater&) = delete;
+  ThreadDeflater& operator=(const ThreadDeflater&) = delete;
+
+  // Appends the zlib stream of `raw` to `out`.
+  Status compress(std::string_view raw, std::string& out) {
+    if (!ok_ || deflateReset(&zs_) != Z_OK) return internal_error("zlib: cannot start deflate");
+    const std::size_t start = out.size();
+    out.resize(start + deflateBound(&zs_, raw.size()));
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
+    zs_.avail_in = static_cast<uInt>(raw.size());
+    zs_.next_out = reinterpret_cast<Bytef*>(out.data() + start);
+    zs_.avail_out = static_cast<uInt>(out.size() - start);
+    if (deflate(&zs_, Z_FINISH) != Z_STREAM_END) return internal_error("zlib: deflate failed");
+    out.resize(start + zs_.total_out);
+    return Status();
+  }
+
+ private:
+  z_stream zs_{};
+  bool ok_ = false;
+};
+
+}  // namespace
+
 Result<std::string> matrix_to_png(const QrMatrix& m, const RenderOptions& o) {
   CHO4_RETURN_IF_ERROR(check_options(o));
   const int side_px = (m.size + 2 * o.quiet_zone_modules) * o.module_px;
-  std::string out;
-  out.reserve(static_cast<std::size_t>(side_px) * side_px / 64 + 256);
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  if (!png) return internal_error("libpng: cannot create a writer");
-  png_infop info = png_create_info_struct(png);
-  if (!info) {
-    png_destroy_write_struct(&png, nullptr);
-    return internal_error("libpng: cannot create info");
-  }
-  // Rows of 1-bit pixels (1 = white), built before setjmp so no C++ object crosses a longjmp.
+  // Scanlines of 1-bit pixels (1 = white), each led by its filter byte. Rows repeat module_px
+  // times: filtering as Up (the difference from the row above) makes every repeat a run of
+  // zeros, which deflates fastest; the first row is unfiltered.
   const std::size_t row_bytes = (static_cast<std::size_t>(side_px) + 7) / 8;
-  std::vector<png_byte> rows(row_bytes * side_px, 0xFF);
+  const std::size_t line_bytes = row_bytes + 1;
+  std::string pixels(row_bytes * side_px, static_cast<char>(0xFF));
   for (int y = 0; y < m.size; ++y) {
-    png_byte* row0 =
-        &rows[static_cast<std::size_t>((y + o.quiet_zone_modules) * o.module_px) * row_bytes];
+    char* row0 =
+        &pixels[static_cast<std::size_t>((y + o.quiet_zone_modules) * o.module_px) * row_bytes];
     for (int x = 0; x < m.size; ++x) {
       if (!m.at(x, y)) continue;
       const int px0 = (x + o.quiet_zone_modules) * o.module_px;
       for (int px = px0; px < px0 + o.module_px; ++px)
-        row0[px >> 3] &= static_cast<png_byte>(~(0x80 >> (px & 7)));
+        row0[px >> 3] = static_cast<char>(row0[px >> 3] & ~(0x80 >> (px & 7)));
     }
     for (int r = 1; r < o.module_px; ++r) std::memcpy(row0 + r * row_bytes, row0, row_bytes);
   }
-  std::vector<png_bytep> row_ptrs(side_px);
-  for (int y = 0; y < side_px; ++y) row_ptrs[y] = &rows[static_cast<std::size_t>(y) * row_bytes];
-
-  if (setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, &info);
-    return internal_error("libpng failed while writing");
+  std::string raw(line_bytes * side_px, '\0');
+  for (int y = 0; y < side_px; ++y) {
+    char* line = &raw[static_cast<std::size_t>(y) * line_bytes];
+    const char* row = &pixels[static_cast<std::size_t>(y) * row_bytes];
+    if (y == 0) {
+      line[0] = 0;  // None
+      std::memcpy(line + 1, row, row_bytes);
+      continue;
+    }
+    line[0] = 2;  // Up
+    const char* above = row - row_bytes;
+    for (std::size_t i = 0; i < row_bytes; ++i)
+      line[1 + i] = static_cast<char>(static_cast<unsigned char>(row[i]) -
+                                      static_cast<unsigned char>(above[i]));
   }
-  png_set_write_fn(png, &out, png_append, png_flush_noop);
-  png_set_IHDR(png, info, side_px, side_px, 1, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  // Rows repeat module_px times: filtering every row as Up turns the repeats into zero runs,
-  // which deflate fastest (adaptive filtering would only cost time on two-colour images).
-  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
-  png_write_info(png, info);
-  png_write_image(png, row_ptrs.data());
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
+
+  std::string out;
+  out.reserve(256 + raw.size() / 8);
+  out.append("\x89PNG\r\n\x1a\n", 8);
+  std::string ihdr;
+  put_u32(ihdr, static_cast<std::uint32_t>(side_px));
+  put_u32(ihdr, static_cast<std::uint32_t>(side_px));
+  ihdr.append("\x01\x00\x00\x00\x00",
+              5);  // bit depth 1, grayscale, deflate, filtering, no interlace
+  put_chunk(out, "IHDR", ihdr);
+  thread_local ThreadDeflater deflater;
+  std::string idat;
+  idat.reserve(raw.size() / 4 + 64);
+  CHO4_RETURN_IF_ERROR(deflater.compress(raw, idat));
+  put_chunk(out, "IDAT", idat);
+  put_chunk(out, "IEND", "");
   return out;
 }
 
