@@ -142,38 +142,32 @@ class ThreadDeflater {
 Result<std::string> matrix_to_png(const QrMatrix& m, const RenderOptions& o) {
   CHO4_RETURN_IF_ERROR(check_options(o));
   const int side_px = (m.size + 2 * o.quiet_zone_modules) * o.module_px;
-  // Scanlines of 1-bit pixels (1 = white), each led by its filter byte. Rows repeat module_px
-  // times: filtering as Up (the difference from the row above) makes every repeat a run of
-  // zeros, which deflates fastest; the first row is unfiltered.
+  // Scanlines of 1-bit pixels (1 = white), each led by its filter byte. Pixel rows repeat
+  // module_px times (and the quiet zone's rows are all alike): the first row of each run is
+  // written unfiltered, every repeat is filtered as Up (the difference from the row above), which
+  // makes it all zeros and deflates fastest.
   const std::size_t row_bytes = (static_cast<std::size_t>(side_px) + 7) / 8;
   const std::size_t line_bytes = row_bytes + 1;
-  std::string pixels(row_bytes * side_px, static_cast<char>(0xFF));
+  std::string raw(line_bytes * side_px, '\0');
+  const auto line = [&](int y) { return &raw[static_cast<std::size_t>(y) * line_bytes]; };
+  const auto start_run = [&](int y_first, int rows) {
+    std::memset(line(y_first) + 1, 0xFF, row_bytes);          // filter None, all white
+    for (int r = 1; r < rows; ++r) line(y_first + r)[0] = 2;  // Up: zeros
+  };
+  const int quiet_px = o.quiet_zone_modules * o.module_px;
+  start_run(0, quiet_px);
   for (int y = 0; y < m.size; ++y) {
-    char* row0 =
-        &pixels[static_cast<std::size_t>((y + o.quiet_zone_modules) * o.module_px) * row_bytes];
+    const int y0 = quiet_px + y * o.module_px;
+    start_run(y0, o.module_px);
+    char* row = line(y0) + 1;
     for (int x = 0; x < m.size; ++x) {
       if (!m.at(x, y)) continue;
       const int px0 = (x + o.quiet_zone_modules) * o.module_px;
       for (int px = px0; px < px0 + o.module_px; ++px)
-        row0[px >> 3] = static_cast<char>(row0[px >> 3] & ~(0x80 >> (px & 7)));
+        row[px >> 3] = static_cast<char>(row[px >> 3] & ~(0x80 >> (px & 7)));
     }
-    for (int r = 1; r < o.module_px; ++r) std::memcpy(row0 + r * row_bytes, row0, row_bytes);
   }
-  std::string raw(line_bytes * side_px, '\0');
-  for (int y = 0; y < side_px; ++y) {
-    char* line = &raw[static_cast<std::size_t>(y) * line_bytes];
-    const char* row = &pixels[static_cast<std::size_t>(y) * row_bytes];
-    if (y == 0) {
-      line[0] = 0;  // None
-      std::memcpy(line + 1, row, row_bytes);
-      continue;
-    }
-    line[0] = 2;  // Up
-    const char* above = row - row_bytes;
-    for (std::size_t i = 0; i < row_bytes; ++i)
-      line[1 + i] = static_cast<char>(static_cast<unsigned char>(row[i]) -
-                                      static_cast<unsigned char>(above[i]));
-  }
+  start_run(quiet_px + m.size * o.module_px, quiet_px);
 
   std::string out;
   out.reserve(256 + raw.size() / 8);
