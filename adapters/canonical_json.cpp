@@ -420,9 +420,9 @@ Result<json::value, ParseError> parse_json_strict(std::string_view body,
         return Err(ParseError{ParseErrorKind::invalid_utf8, "", "body is not well-formed UTF-8"});
       }
       if (!p.handler().duplicate_key.empty()) {
-        return Err(ParseError{ParseErrorKind::invalid_json, "",
-                              "duplicate key \"" + p.handler().duplicate_key + "\" at byte " +
-                                  std::to_string(n)});
+        return Err(ParseError{
+            ParseErrorKind::invalid_json, "",
+            "duplicate key \"" + p.handler().duplicate_key + "\" at byte " + std::to_string(n)});
       }
       if (ec == json::error::too_deep) {
         return Err(ParseError{ParseErrorKind::too_deep, "",

@@ -30,7 +30,8 @@ CivilDate civil_from_days(std::int64_t z) {
   const std::int64_t mp = (5 * doy + 2) / 153;
   const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  return CivilDate{static_cast<int>(y + (m <= 2 ? 1 : 0)), static_cast<int>(m), static_cast<int>(d)};
+  return CivilDate{static_cast<int>(y + (m <= 2 ? 1 : 0)), static_cast<int>(m),
+                   static_cast<int>(d)};
 }
 
 namespace {
@@ -59,9 +60,15 @@ bool read_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 }
 }  // namespace
 
-std::int64_t vn_day_number(UnixMs t) { return floor_div(t + kVietnamUtcOffsetMs, kDayMs); }
-CivilDate vn_date(UnixMs t) { return civil_from_days(vn_day_number(t)); }
-UnixMs vn_day_start_ms(CivilDate d) { return days_from_civil(d) * kDayMs - kVietnamUtcOffsetMs; }
+std::int64_t vn_day_number(UnixMs t) {
+  return floor_div(t + kVietnamUtcOffsetMs, kDayMs);
+}
+CivilDate vn_date(UnixMs t) {
+  return civil_from_days(vn_day_number(t));
+}
+UnixMs vn_day_start_ms(CivilDate d) {
+  return days_from_civil(d) * kDayMs - kVietnamUtcOffsetMs;
+}
 
 std::string format_date(CivilDate d) {
   char buf[16];

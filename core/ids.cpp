@@ -2,7 +2,9 @@
 
 namespace cho4 {
 
-std::string to_string_id(std::uint64_t value) { return std::to_string(value); }
+std::string to_string_id(std::uint64_t value) {
+  return std::to_string(value);
+}
 
 Result<std::uint64_t> parse_id(std::string_view text) {
   if (text.empty() || text.size() > 20) return invalid_argument("id must be 1 to 20 digits");

@@ -48,7 +48,9 @@ std::optional<char32_t> next_code_point(std::string_view s, std::size_t& pos) {
   return cp;
 }
 
-bool is_valid_utf8(std::string_view text) { return utf8_length(text).has_value(); }
+bool is_valid_utf8(std::string_view text) {
+  return utf8_length(text).has_value();
+}
 
 std::optional<std::size_t> utf8_length(std::string_view text) {
   std::size_t n = 0;
@@ -97,9 +99,9 @@ static_assert(std::is_sorted(std::begin(kFoldTable), std::end(kFoldTable),
 
 // The ASCII letter a precomposed Latin letter folds to, or 0.
 char fold_code_point(char32_t cp) {
-  const auto* it = std::lower_bound(
-      std::begin(kFoldTable), std::end(kFoldTable), cp,
-      [](const FoldEntry& e, char32_t c) { return e.code_point < c; });
+  const auto* it =
+      std::lower_bound(std::begin(kFoldTable), std::end(kFoldTable), cp,
+                       [](const FoldEntry& e, char32_t c) { return e.code_point < c; });
   return it != std::end(kFoldTable) && it->code_point == cp ? it->ascii : 0;
 }
 
@@ -114,7 +116,7 @@ void fold_each(std::string_view text, Emit emit) {
       continue;
     }
     const auto cp = next_code_point(text, pos);
-    if (!cp) continue;                          // malformed byte: dropped
+    if (!cp) continue;                             // malformed byte: dropped
     if (*cp >= 0x0300 && *cp <= 0x036F) continue;  // a combining mark (already decomposed text)
     if (const char a = fold_code_point(*cp)) emit(a);
   }
@@ -172,10 +174,17 @@ std::string format_amount(Money amount, CurrencyMark mark) {
     out += digits[i];
   }
   switch (mark) {
-    case CurrencyMark::dong_sign: out += "\u00A0\u20AB"; break;
-    case CurrencyMark::d: out += " đ"; break;
-    case CurrencyMark::vnd: out += " VND"; break;
-    case CurrencyMark::none: break;
+    case CurrencyMark::dong_sign:
+      out += "\u00A0\u20AB";
+      break;
+    case CurrencyMark::d:
+      out += " đ";
+      break;
+    case CurrencyMark::vnd:
+      out += " VND";
+      break;
+    case CurrencyMark::none:
+      break;
   }
   return out;
 }
@@ -249,7 +258,8 @@ std::string number_in_words(std::int64_t n, Dialect dialect) {
   if (n == 0) return "không";
   std::string out;
   if (n < 0) out = "âm";
-  const std::uint64_t mag = n < 0 ? ~static_cast<std::uint64_t>(n) + 1 : static_cast<std::uint64_t>(n);
+  const std::uint64_t mag =
+      n < 0 ? ~static_cast<std::uint64_t>(n) + 1 : static_cast<std::uint64_t>(n);
   read_number(out, mag, false, dialect);
   return out;
 }

@@ -37,10 +37,9 @@ AuthFailureLimiter::Verdict AuthFailureLimiter::record_failure(const std::string
   v.log = failures <= kAuthFailuresLoggedMax;
   if (failures == kAuthFailuresLoggedMax + 1) {
     // One line per address and window instead of one per failure.
-    log_.warn("auth_failures_rate_limited",
-              {{"address", address},
-               {"failures_before_limit", kAuthFailuresBeforeLimit},
-               {"window_ms", kAuthFailureWindowMs}});
+    log_.warn("auth_failures_rate_limited", {{"address", address},
+                                             {"failures_before_limit", kAuthFailuresBeforeLimit},
+                                             {"window_ms", kAuthFailureWindowMs}});
   }
   return v;
 }

@@ -22,7 +22,8 @@ int run_demo(Args args) {
       std::printf("usage: cho4 demo [--out DIR]   (default DIR: ./cho4-demo)\n");
       return kExitOk;
     } else {
-      std::fprintf(stderr, "cho4 demo: unknown argument '%.*s'\n", int(args[i].size()), args[i].data());
+      std::fprintf(stderr, "cho4 demo: unknown argument '%.*s'\n", int(args[i].size()),
+                   args[i].data());
       return kExitUsage;
     }
   }

@@ -85,10 +85,9 @@ Or<Principal> authenticate(const Request& r, Services& s) {
   if (p.ok()) return std::move(*p);
   if (!s.auth_limiter) return Err(problem(p.error(), r));
   const auto verdict = s.auth_limiter->record_failure(r.remote);
-  Response out = verdict.limited
-                     ? problem(Problem::too_many_auth_failures,
-                               "too many failed authentications from this address", r)
-                     : problem(p.error(), r);
+  Response out = verdict.limited ? problem(Problem::too_many_auth_failures,
+                                           "too many failed authentications from this address", r)
+                                 : problem(p.error(), r);
   out.log = verdict.log;
   return Err(std::move(out));
 }

@@ -230,7 +230,8 @@ CHO4_HANDLER(stall_statement) {
   TRY(st, stall_for(r, s, p, StallId{id}, true));
   const auto mt = r.media_type();
   if (mt != "text/csv" && mt != "text/plain")
-    return problem(Problem::unsupported_media_type, "send the statement as Content-Type: text/csv", r);
+    return problem(Problem::unsupported_media_type, "send the statement as Content-Type: text/csv",
+                   r);
   const CivilDate today = vn_date(s.clock.now_ms());
   CivilDate from = today, to = today;
   for (auto [name, out] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
@@ -254,13 +255,14 @@ CHO4_HANDLER(stall_statement) {
                                              {"reference", l.reference},
                                              {"description", l.description}});
   for (const auto& c : report->missing_in_statement) missing_in_statement.push_back(credit_json(c));
-  return json_response(200, json::object{{"from", format_date(from)},
-                                         {"to", format_date(to)},
-                                         {"statement_lines", report->statement_lines},
-                                         {"ledger_credits", report->ledger_credits},
-                                         {"matched", report->matched},
-                                         {"missing_in_ledger", std::move(missing_in_ledger)},
-                                         {"missing_in_statement", std::move(missing_in_statement)}});
+  return json_response(200,
+                       json::object{{"from", format_date(from)},
+                                    {"to", format_date(to)},
+                                    {"statement_lines", report->statement_lines},
+                                    {"ledger_credits", report->ledger_credits},
+                                    {"matched", report->matched},
+                                    {"missing_in_ledger", std::move(missing_in_ledger)},
+                                    {"missing_in_statement", std::move(missing_in_statement)}});
 }
 
 }  // namespace cho4::server::handlers

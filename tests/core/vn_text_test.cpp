@@ -34,7 +34,9 @@ TEST(Folding, DecomposedInputAndSentences) {
   EXPECT_EQ(fold_to_ascii("Chuyển tiền Đà Nẵng"), "Chuyen tien Da Nang");
   EXPECT_EQ(fold_to_qr_text("Thanh toán đơn #12, cảm ơn!"), "Thanh toan don 12 cam on");
   EXPECT_EQ(fold_for_matching("mua  hàng\n#ab12 (by Vietcombank)"), "MUA HANG AB12 BY VIETCOMBANK");
-  EXPECT_EQ(fold_to_ascii("a\xff" "b\xc3"), "ab");  // malformed bytes dropped
+  EXPECT_EQ(fold_to_ascii("a\xff"
+                          "b\xc3"),
+            "ab");  // malformed bytes dropped
   EXPECT_EQ(fold_to_ascii("→ 😀 x"), "  x");
 }
 
@@ -70,7 +72,8 @@ TEST(Amounts, InWordsNorthern) {
       {1'000'000, "một triệu đồng"},
       {2'015'000, "hai triệu không trăm mười lăm nghìn đồng"},
       {499'999'999,
-       "bốn trăm chín mươi chín triệu chín trăm chín mươi chín nghìn chín trăm chín mươi chín đồng"},
+       "bốn trăm chín mươi chín triệu chín trăm chín mươi chín nghìn chín trăm chín mươi chín "
+       "đồng"},
       {10, "mười đồng"},
       {11, "mười một đồng"},
       {25, "hai mươi lăm đồng"},
