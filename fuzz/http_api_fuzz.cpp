@@ -3,7 +3,7 @@
 // adapters registry with a SePay HMAC instance, auth, notify hub, metrics, profiles.
 //
 // Input: "METHOD TARGET\n<header lines>\n--\n<body>". So that the fuzzer reaches the handlers
-// behind authentication, the placeholders $ADMIN $MANAGER $DEVICE (tokens), $MARKET $STALL $ORDER
+// behind authentication, the template variables $ADMIN $MANAGER $DEVICE (tokens), $MARKET $STALL $ORDER
 // (ids of a market set up at start) and, in headers, $TS and $SIG (a valid SePay timestamp and
 // HMAC over the body) are replaced before the request is handled.
 //

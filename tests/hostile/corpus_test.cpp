@@ -18,7 +18,7 @@ std::filesystem::path cases_dir() {
   return std::filesystem::path(src ? src : ".") / "tests" / "hostile" / "cases";
 }
 
-// Every variable replay_test.cpp defines, with placeholder values.
+// Every variable replay_test.cpp defines, with sample values.
 Vars replay_vars() {
   Vars v;
   for (const char* k : {"admin",
