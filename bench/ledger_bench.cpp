@@ -157,8 +157,10 @@ IngestFigures drive(Engine& e, Workload& w, double seconds, long first, long lim
   long i = first;
   std::size_t cap = 8192;
   while ((seconds <= 0 || secs_since(t0) < seconds) && (limit <= 0 || i < first + limit)) {
-    if (i - first - acked.load() >= static_cast<long>(cap)) {
-      std::this_thread::yield();
+    // Block (futex) rather than spin while `cap` commands are in flight: a spinning producer
+    // steals the core the writer needs when both are pinned to one.
+    if (long a = acked.load(); i - first - a >= static_cast<long>(cap)) {
+      acked.wait(a);
       continue;
     }
     BankCredit c = w.next(i, wall.now_ms());
@@ -171,7 +173,8 @@ IngestFigures drive(Engine& e, Workload& w, double seconds, long first, long lim
         std::fprintf(stderr, "ingest failed: %s\n", r.status.to_string().c_str());
         std::exit(3);
       }
-      acked.fetch_add(1, std::memory_order_relaxed);
+      acked.fetch_add(1, std::memory_order_release);
+      acked.notify_one();
     });
     if (!s.ok()) {
       std::this_thread::yield();

@@ -1,6 +1,9 @@
 // The ledger engine: in-memory folded state (rebuilt from the `state` column family on open), one
-// writer thread that reconciles queued commands against that state plus a per-batch overlay,
-// writes one synced WriteBatch, then publishes the overlay under a lock readers share.
+// writer thread that reconciles queued commands against that state plus a per-batch overlay, and
+// one committer thread that writes each batch as one synced WriteBatch. The two form a pipeline:
+// while batch N is being written and fsynced, the writer already reconciles batch N+1 against the
+// published state plus N's overlay. Only once N is durable does the writer publish N's overlay
+// (under the lock readers share) and complete N's commands.
 #include "ledger/engine.h"
 
 #include <rocksdb/utilities/checkpoint.h>
@@ -93,6 +96,24 @@ struct Queued {
   Completion done;
   Executor executor;
 };
+
+// A reconciled batch: its commands, their results, the overlay to publish and the WriteBatch to
+// make durable first.
+struct Prepared {
+  std::vector<Queued> commands;
+  std::vector<CommandResult> results;
+  Overlay ov;
+  rocksdb::WriteBatch wb;
+  std::vector<OutboxEvent> events;
+  std::size_t credit_count = 0;
+  rocksdb::Status written;  // set by the committer
+};
+
+template <class Map, class Key>
+auto* find_in(Map& m, const Key& k) {
+  auto it = m.find(k);
+  return it == m.end() ? nullptr : &it->second;
+}
 
 // What reconciling some money did, before it is wrapped in a credit or a resolution record.
 struct Effect {
@@ -188,7 +209,10 @@ class EngineImpl final : public Engine {
     }
     LEDGER_ASSIGN_OR_RETURN_STATUS(store_, Store::open(so));
     CHO4_RETURN_IF_ERROR(load());
-    if (!options_.read_only) writer_ = std::thread([this] { writer_loop(); });
+    if (!options_.read_only) {
+      committer_ = std::thread([this] { committer_loop(); });
+      writer_ = std::thread([this] { writer_loop(); });
+    }
     return Status();
   }
 
@@ -199,6 +223,12 @@ class EngineImpl final : public Engine {
     }
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    {
+      std::lock_guard lock(queue_mu_);
+      committer_stop_ = true;
+    }
+    commit_cv_.notify_all();
+    if (committer_.joinable()) committer_.join();
     if (store_ && !options_.read_only && health_->ok()) {
       // Flushing the memtables makes the next open fast: nothing is left in the WAL to replay.
       rocksdb::FlushOptions fo;
@@ -470,6 +500,19 @@ class EngineImpl final : public Engine {
     if (it == state_.tokens.end()) return not_found("unknown token");
     return it->second;
   }
+  std::vector<DeviceToken> stall_tokens(StallId stall) const override {
+    std::vector<DeviceToken> v;
+    {
+      std::shared_lock lock(state_mu_);
+      for (const auto& [hash, t] : state_.tokens)
+        if (t.scope == TokenScope::stall_device && t.stall == stall) v.push_back(t);
+    }
+    std::sort(v.begin(), v.end(), [](const DeviceToken& a, const DeviceToken& b) {
+      return a.created_at_ms != b.created_at_ms ? a.created_at_ms < b.created_at_ms
+                                                : a.hash < b.hash;
+    });
+    return v;
+  }
   Money balance(std::string_view account) const override {
     std::shared_lock lock(state_mu_);
     auto it = state_.balances.find(std::string(account));
@@ -704,16 +747,30 @@ class EngineImpl final : public Engine {
     return 1;
   }
 
+  // The writer: takes batches off the queue and reconciles them while the committer makes the
+  // previous one durable. It alone changes state_ (in publish), so it reads state_ unlocked.
   void writer_loop() {
-    std::vector<Queued> batch;
+    std::optional<Prepared> inflight;
     for (;;) {
-      batch.clear();
+      std::vector<Queued> batch;
       {
         std::unique_lock lock(queue_mu_);
-        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        queue_cv_.wait(lock, [&] {
+          return stopping_ || !queue_.empty() || (inflight.has_value() && commit_done_);
+        });
+        if (inflight && (commit_done_ || queue_.empty())) {
+          // Complete the durable batch first: its callers wait on it. (Empty queue while
+          // stopping: wait for the last commit, then drain.)
+          queue_cv_.wait(lock, [&] { return commit_done_; });
+          lock.unlock();
+          finish(*inflight);
+          inflight.reset();
+          continue;
+        }
         if (queue_.empty()) return;  // stopping and drained
-        // Group commit: give later commands up to batch_wait_max to join, unless a batch is full.
-        if (options_.batch_wait_max.count() > 0 && !stopping_ &&
+        // Group commit: when nothing is being written, give later commands up to batch_wait_max
+        // to join, unless a batch is full. (A commit in flight is itself the grouping window.)
+        if (!inflight && options_.batch_wait_max.count() > 0 && !stopping_ &&
             queue_.size() < options_.batch_entries_max) {
           queue_cv_.wait_until(
               lock, std::chrono::steady_clock::now() + options_.batch_wait_max,
@@ -726,7 +783,51 @@ class EngineImpl final : public Engine {
           queue_.pop_front();
         }
       }
-      run_batch(batch);
+      Prepared next = prepare(std::move(batch));
+      if (inflight) {
+        {
+          std::unique_lock lock(queue_mu_);
+          queue_cv_.wait(lock, [&] { return commit_done_; });
+        }
+        finish(*inflight);
+        inflight.reset();
+      }
+      if (!health_->ok()) {
+        // The batch before failed to commit, and this one was reconciled on top of it.
+        fail_all(next.commands, unavailable("ledger store failed: " + health_->why()));
+        continue;
+      }
+      inflight.emplace(std::move(next));
+      inflight_ = &inflight->ov;
+      {
+        std::lock_guard lock(queue_mu_);
+        commit_job_ = &*inflight;
+        commit_done_ = false;
+      }
+      commit_cv_.notify_one();
+    }
+  }
+
+  // The committer: writes and syncs one prepared batch at a time.
+  void committer_loop() {
+    rocksdb::WriteOptions wo;
+    wo.sync = !options_.unsafe_skip_sync;
+    for (;;) {
+      Prepared* job = nullptr;
+      {
+        std::unique_lock lock(queue_mu_);
+        commit_cv_.wait(lock, [&] { return committer_stop_ || commit_job_ != nullptr; });
+        if (commit_job_ == nullptr) return;
+        job = commit_job_;
+      }
+      job->written =
+          job->wb.Count() > 0 ? store_->db()->Write(wo, &job->wb) : rocksdb::Status::OK();
+      {
+        std::lock_guard lock(queue_mu_);
+        commit_job_ = nullptr;
+        commit_done_ = true;
+      }
+      queue_cv_.notify_all();
     }
   }
 
@@ -739,103 +840,121 @@ class EngineImpl final : public Engine {
     }
   }
 
-  void run_batch(std::vector<Queued>& batch) {
-    if (!health_->ok()) {
-      for (auto& q : batch)
-        complete(q, CommandResult{unavailable("ledger store failed: " + health_->why()), {}});
-      return;
-    }
-    Overlay ov;
-    rocksdb::WriteBatch wb;
-    std::vector<OutboxEvent> events;
-    std::vector<CommandResult> results;
-    results.reserve(batch.size());
+  static void fail_all(std::vector<Queued>& commands, const Status& why) {
+    for (auto& q : commands) complete(q, CommandResult{why, {}});
+  }
+
+  // Reconciles a batch against the published state plus the in-flight overlay.
+  Prepared prepare(std::vector<Queued> batch) {
+    Prepared p;
+    p.commands = std::move(batch);
+    if (!health_->ok()) return p;  // finish() fails it without writing
+    p.results.reserve(p.commands.size());
     now_ms_ = options_.clock->now_ms();
-    std::size_t credit_count = 0;
-    for (auto& q : batch) {
+    for (auto& q : p.commands) {
       CommandResult r;
-      r.status =
-          std::visit([&](auto& cmd) { return apply(cmd, ov, wb, events, r.value); }, q.command);
+      r.status = std::visit([&](auto& cmd) { return apply(cmd, p.ov, p.wb, p.events, r.value); },
+                            q.command);
       if (const auto* in = std::get_if<IngestCredits>(&q.command); in && r.status.ok())
-        credit_count += in->credits.size();
-      results.push_back(std::move(r));
+        p.credit_count += in->credits.size();
+      p.results.push_back(std::move(r));
     }
     if (++batches_since_trim_ >= kTrimEveryBatches) {
       batches_since_trim_ = 0;
-      trim_outbox(ov, wb);
+      trim_outbox(p.ov, p.wb);
     }
-    flush_overlay(ov, wb);
-    CHO4_ASSERT(ov.balance_delta_sum == 0, "a batch's postings must balance");
+    flush_overlay(p.ov, p.wb);
+    CHO4_ASSERT(p.ov.balance_delta_sum == 0, "a batch's postings must balance");
+    return p;
+  }
 
-    if (wb.Count() > 0) {
-      rocksdb::WriteOptions wo;
-      wo.sync = !options_.unsafe_skip_sync;
-      auto s = store_->db()->Write(wo, &wb);
-      if (!s.ok()) {
-        health_->fail(s.ToString());
-        Status err = from_rocksdb(s, "commit batch");
-        err = unavailable(err.message());
-        for (auto& q : batch) complete(q, CommandResult{err, {}});
-        return;
-      }
+  // After the committer is done with `p`: publish and complete it, or fail it.
+  void finish(Prepared& p) {
+    inflight_ = nullptr;
+    if (p.results.size() != p.commands.size()) {  // prepared while the store had failed
+      fail_all(p.commands, unavailable("ledger store failed: " + health_->why()));
+      return;
     }
-    publish(std::move(ov));
+    if (!p.written.ok()) {
+      health_->fail(p.written.ToString());
+      Status err = from_rocksdb(p.written, "commit batch");
+      fail_all(p.commands, unavailable(err.message()));
+      return;
+    }
+    publish(std::move(p.ov));
     batches_.fetch_add(1, std::memory_order_relaxed);
-    commands_.fetch_add(batch.size(), std::memory_order_relaxed);
-    credits_.fetch_add(credit_count, std::memory_order_relaxed);
-    if (!events.empty()) {
+    commands_.fetch_add(p.commands.size(), std::memory_order_relaxed);
+    credits_.fetch_add(p.credit_count, std::memory_order_relaxed);
+    if (!p.events.empty()) {
       std::lock_guard lock(hook_mu_);
-      if (on_commit_) on_commit_(std::span<const OutboxEvent>(events));
+      if (on_commit_) on_commit_(std::span<const OutboxEvent>(p.events));
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) complete(batch[i], std::move(results[i]));
+    for (std::size_t i = 0; i < p.commands.size(); ++i)
+      complete(p.commands[i], std::move(p.results[i]));
   }
 
   // ---- overlay lookups (writer thread only: base state is read without the lock because only
   // this thread ever changes it) ----
+  // Each lookup goes through the chain: this batch's overlay, then the overlay of the batch being
+  // committed (inflight_), then the published state.
   Counters& counters(Overlay& ov) {
-    if (!ov.counters) ov.counters = state_.counters;
+    if (!ov.counters)
+      ov.counters = inflight_ && inflight_->counters ? *inflight_->counters : state_.counters;
     return *ov.counters;
   }
   const Stall* find_stall(const Overlay& ov, std::uint64_t id) const {
-    if (auto it = ov.stalls.find(id); it != ov.stalls.end()) return &it->second;
-    if (auto it = state_.stalls.find(id); it != state_.stalls.end()) return &it->second;
-    return nullptr;
+    if (auto* v = find_in(ov.stalls, id)) return v;
+    if (inflight_)
+      if (auto* v = find_in(inflight_->stalls, id)) return v;
+    return find_in(state_.stalls, id);
+  }
+  bool market_known(const Overlay& ov, std::uint64_t id) const {
+    return ov.markets.count(id) || (inflight_ && inflight_->markets.count(id)) ||
+           state_.markets.count(id);
+  }
+  const DeviceToken* find_token(const Overlay& ov, const std::string& hash) const {
+    if (auto* v = find_in(ov.tokens, hash)) return v;
+    if (inflight_)
+      if (auto* v = find_in(inflight_->tokens, hash)) return v;
+    return find_in(state_.tokens, hash);
   }
   std::uint64_t stall_for_account(const Overlay& ov, const std::string& account) const {
     if (account.empty()) return 0;
-    if (auto it = ov.stall_by_account.find(account); it != ov.stall_by_account.end())
-      return it->second;
-    if (auto it = state_.stall_by_account.find(account); it != state_.stall_by_account.end())
-      return it->second;
+    if (auto* v = find_in(ov.stall_by_account, account)) return *v;  // 0 = removed
+    if (inflight_)
+      if (auto* v = find_in(inflight_->stall_by_account, account)) return *v;
+    if (auto* v = find_in(state_.stall_by_account, account)) return *v;
     return 0;
   }
   Order* find_order(Overlay& ov, std::uint64_t id) {
-    if (auto it = ov.orders.find(id); it != ov.orders.end()) return &it->second;
-    if (auto it = state_.orders.find(id); it != state_.orders.end())
-      return &(ov.orders[id] = it->second);
+    if (auto* v = find_in(ov.orders, id)) return v;
+    if (inflight_)
+      if (auto* v = find_in(inflight_->orders, id)) return &(ov.orders[id] = *v);
+    if (auto* v = find_in(state_.orders, id)) return &(ov.orders[id] = *v);
     return nullptr;
   }
   std::uint64_t order_for_reference(const Overlay& ov, const std::string& code) const {
-    if (auto it = state_.order_by_ref.find(code); it != state_.order_by_ref.end())
-      return it->second;
-    if (auto it = ov.order_by_ref.find(code); it != ov.order_by_ref.end()) return it->second;
+    if (auto* v = find_in(state_.order_by_ref, code)) return *v;
+    if (inflight_)
+      if (auto* v = find_in(inflight_->order_by_ref, code)) return *v;
+    if (auto* v = find_in(ov.order_by_ref, code)) return *v;
     return 0;
   }
   StallSeq& seq_of(Overlay& ov, std::uint64_t stall) {
-    if (auto it = ov.seqs.find(stall); it != ov.seqs.end()) return it->second;
-    auto base = state_.seqs.find(stall);
-    return ov.seqs[stall] = base != state_.seqs.end() ? base->second : StallSeq{};
+    if (auto* v = find_in(ov.seqs, stall)) return *v;
+    if (inflight_)
+      if (auto* v = find_in(inflight_->seqs, stall)) return ov.seqs[stall] = *v;
+    auto* base = find_in(state_.seqs, stall);
+    return ov.seqs[stall] = base ? *base : StallSeq{};
   }
   DailyTotals& daily_of(Overlay& ov, std::uint64_t stall, std::int64_t dn) {
     DayKey k{stall, dn};
-    if (auto it = ov.daily.find(k); it != ov.daily.end()) return it->second;
-    auto base = state_.daily.find(k);
+    if (auto* v = find_in(ov.daily, k)) return *v;
+    if (inflight_)
+      if (auto* v = find_in(inflight_->daily, k)) return ov.daily[k] = *v;
+    if (auto* v = find_in(state_.daily, k)) return ov.daily[k] = *v;
     DailyTotals d;
-    if (base != state_.daily.end()) {
-      d = base->second;
-    } else {
-      d.day = civil_from_days(dn);
-    }
+    d.day = civil_from_days(dn);
     return ov.daily[k] = d;
   }
   void post(Overlay& ov, const Posting& p) {
@@ -843,8 +962,9 @@ class EngineImpl final : public Engine {
     auto add = [&](const std::string& acct, std::int64_t d) {
       auto it = ov.balances.find(acct);
       if (it == ov.balances.end()) {
-        auto base = state_.balances.find(acct);
-        it = ov.balances.emplace(acct, base != state_.balances.end() ? base->second : 0).first;
+        const std::int64_t* base = inflight_ ? find_in(inflight_->balances, acct) : nullptr;
+        if (!base) base = find_in(state_.balances, acct);
+        it = ov.balances.emplace(acct, base ? *base : 0).first;
       }
       it->second += d;
       ov.balance_delta_sum += d;
@@ -853,17 +973,24 @@ class EngineImpl final : public Engine {
     add(p.to, p.amount.vnd());
   }
   std::optional<Pending> pending_of(const Overlay& ov, std::uint64_t credit) const {
-    if (auto it = ov.pending.find(credit); it != ov.pending.end()) return it->second;
-    if (auto it = state_.pending.find(credit); it != state_.pending.end()) return it->second;
+    if (auto* v = find_in(ov.pending, credit)) return *v;  // nullopt = resolved
+    if (inflight_)
+      if (auto* v = find_in(inflight_->pending, credit)) return *v;
+    if (auto* v = find_in(state_.pending, credit)) return *v;
     return std::nullopt;
   }
   Result<CreditRecord> credit_in_batch_or_store(const Overlay& ov, std::uint64_t id) const {
-    if (auto it = ov.credits.find(id); it != ov.credits.end()) return it->second;
+    if (auto* v = find_in(ov.credits, id)) return *v;
+    if (inflight_)
+      if (auto* v = find_in(inflight_->credits, id)) return *v;
     return read_credit(id);
   }
-  // Finds a dedupe key written earlier in this batch or stored; 0 when absent.
+  // Finds a dedupe key written earlier in this batch, in the batch being committed, or stored;
+  // 0 when absent.
   Result<std::uint64_t> lookup_key(const Overlay& ov, const std::string& key) const {
-    if (auto it = ov.dedupe.find(key); it != ov.dedupe.end()) return it->second;
+    if (auto* v = find_in(ov.dedupe, key)) return *v;
+    if (inflight_)
+      if (auto* v = find_in(inflight_->dedupe, key)) return *v;
     std::string v;
     auto s = store_->db()->Get(rocksdb::ReadOptions(), store_->dedupe(), key, &v);
     if (s.IsNotFound()) return std::uint64_t{0};
@@ -1153,9 +1280,8 @@ class EngineImpl final : public Engine {
 
   Status apply(CreateStall& cmd, Overlay& ov, rocksdb::WriteBatch&, std::vector<OutboxEvent>&,
                CommandValue& out) {
-    bool market_known =
-        ov.markets.count(cmd.market.value) || state_.markets.count(cmd.market.value);
-    if (!market_known) return not_found("no market " + to_string_id(cmd.market.value));
+    if (!market_known(ov, cmd.market.value))
+      return not_found("no market " + to_string_id(cmd.market.value));
     if (cmd.name.empty() || cmd.name.size() > 200 || !is_valid_utf8(cmd.name))
       return invalid_argument("stall name must be 1..200 bytes of UTF-8");
     if (cmd.bank_bin.size() != 6 ||
@@ -1255,15 +1381,13 @@ class EngineImpl final : public Engine {
                CommandValue& out) {
     DeviceToken t = std::move(cmd.token);
     if (t.hash.size() < 16 || t.hash.size() > 128) return invalid_argument("token hash length");
-    if (ov.tokens.count(t.hash) || state_.tokens.count(t.hash))
-      return already_exists("token already issued");
+    if (find_token(ov, t.hash)) return already_exists("token already issued");
     if (t.scope == TokenScope::stall_device) {
       const Stall* s = find_stall(ov, t.stall.value);
       if (!s) return not_found("no stall for the token");
       t.market = s->market;
     } else if (t.scope == TokenScope::market_manager) {
-      if (!ov.markets.count(t.market.value) && !state_.markets.count(t.market.value))
-        return not_found("no market for the token");
+      if (!market_known(ov, t.market.value)) return not_found("no market for the token");
     } else if (t.scope != TokenScope::admin) {
       return invalid_argument("bad token scope");
     }
@@ -1276,14 +1400,9 @@ class EngineImpl final : public Engine {
 
   Status apply(RevokeToken& cmd, Overlay& ov, rocksdb::WriteBatch&, std::vector<OutboxEvent>&,
                CommandValue& out) {
-    DeviceToken t;
-    if (auto it = ov.tokens.find(cmd.hash); it != ov.tokens.end()) {
-      t = it->second;
-    } else if (auto b = state_.tokens.find(cmd.hash); b != state_.tokens.end()) {
-      t = b->second;
-    } else {
-      return not_found("unknown token");
-    }
+    const DeviceToken* found = find_token(ov, cmd.hash);
+    if (!found) return not_found("unknown token");
+    DeviceToken t = *found;
     if (t.revoked_at_ms == 0) t.revoked_at_ms = now_ms_;
     ov.tokens[t.hash] = t;
     out = t;
@@ -1544,11 +1663,18 @@ class EngineImpl final : public Engine {
   mutable std::shared_mutex state_mu_;
   State state_;
 
+  // queue_mu_ guards the queue and the hand-over between writer and committer.
   mutable std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
+  std::condition_variable queue_cv_;   // the writer waits here: commands, or a commit done
+  std::condition_variable commit_cv_;  // the committer waits here for a job
   std::deque<Queued> queue_;
   bool stopping_ = false;
+  Prepared* commit_job_ = nullptr;  // owned by the writer until commit_done_
+  bool commit_done_ = false;
+  bool committer_stop_ = false;
   std::thread writer_;
+  std::thread committer_;
+  const Overlay* inflight_ = nullptr;  // the overlay being committed (writer thread only)
 
   std::mutex hook_mu_;
   std::function<void(std::span<const OutboxEvent>)> on_commit_;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -65,6 +66,65 @@ TEST_F(EngineTest, FullQueueFailsAtOnceAndNothingIsDropped) {
   EXPECT_EQ(completed.load(), 9);
   open();
   EXPECT_EQ(engine_->markets().size(), 10u);  // the fixture's market + 9
+}
+
+// The writer reconciles batch N+1 while batch N is being synced: every lookup must see N's
+// effects (dedupe keys, bank references, sequences, balances) before N is published.
+TEST_F(EngineTest, PipelinedBatchesSeeTheBatchBeingCommitted) {
+  engine_.reset();
+  Options o = options();
+  o.batch_entries_max = 3;  // many small batches, so redeliveries land in the next one
+  o.queue_capacity = 100000;
+  open_with(o);
+  Stall a = stall(kAcct), b = stall("1903555777");
+  constexpr int kCredits = 1500;
+  std::mutex mu;
+  std::vector<CreditResult> results;
+  std::atomic<int> pending{0};
+  auto submit = [&](BankCredit c) {
+    IngestCredits in;
+    in.raw_body = "{}";
+    in.credits.push_back(std::move(c));
+    pending++;
+    ASSERT_TRUE(engine_
+                    ->submit(std::move(in),
+                             [&](CommandResult r) {
+                               ASSERT_TRUE(r.status.ok()) << r.status.to_string();
+                               std::lock_guard lock(mu);
+                               for (auto& cr : std::get<IngestResult>(r.value).credits)
+                                 results.push_back(cr);
+                               pending--;
+                             })
+                    .ok());
+  };
+  std::int64_t expected_a = 0, expected_b = 0;
+  for (int i = 0; i < kCredits; ++i) {
+    const bool to_a = i % 3 != 0;
+    const std::string txn = "p" + std::to_string(i);
+    const std::int64_t amount = 1000 + i;
+    (to_a ? expected_a : expected_b) += amount;
+    BankCredit c = credit(to_a ? kAcct : "1903555777", amount, "tien hang", txn);
+    submit(c);
+    submit(c);  // a retry, queued right behind
+    if (i % 10 == 0) submit(credit(c.account, amount, "tien hang", txn, "casso-main"));
+  }
+  while (pending.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_GT(engine_->stats().batches, 500u);
+  std::map<Outcome, int> by_outcome;
+  for (const auto& r : results) by_outcome[r.outcome]++;
+  EXPECT_EQ(by_outcome[Outcome::static_qr], kCredits);
+  EXPECT_EQ(by_outcome[Outcome::duplicate], kCredits);
+  EXPECT_EQ(by_outcome[Outcome::probable_duplicate], kCredits / 10);
+  EXPECT_EQ(engine_->balance(stall_received_account(a.id)), Money::vnd(expected_a));
+  EXPECT_EQ(engine_->balance(stall_received_account(b.id)), Money::vnd(expected_b));
+  auto pa = engine_->outbox_after(a.id, 0, 100000);
+  ASSERT_TRUE(pa.ok());
+  ASSERT_EQ(pa->events.size(), static_cast<std::size_t>(kCredits - kCredits / 3));
+  for (std::size_t i = 0; i < pa->events.size(); ++i) EXPECT_EQ(pa->events[i].seq, i + 1);
+  engine_.reset();
+  auto report = check_store(dir_.sub("data"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->violations.front();
 }
 
 TEST_F(EngineTest, CompletionsRunOnTheCallersExecutorAfterCommit) {
