@@ -251,6 +251,8 @@ class Engine {
   virtual std::vector<DeadLetter> dead_letters(std::uint64_t after_id, std::size_t limit) const = 0;
   virtual Result<DeadLetter> dead_letter(std::uint64_t id) const = 0;
   virtual Result<DeviceToken> token_by_hash(std::string_view hash) const = 0;
+  // The device tokens issued for `stall`, revoked and expired ones included, oldest first.
+  virtual std::vector<DeviceToken> stall_tokens(StallId stall) const = 0;
   // Balance of one account ("stall:7:received"); 0 for an account never posted to.
   virtual Money balance(std::string_view account) const = 0;
   // Credits (outcomes that post, direction in or out) on `account` whose bank time falls in
