@@ -95,6 +95,9 @@ struct Queued {
   Command command;
   Completion done;
   Executor executor;
+  // For IngestCredits, per credit: the reference codes in its description. Finding them is a
+  // pure function of the text, so the submitting thread does it and the writer does not.
+  std::vector<std::vector<std::string>> codes;
 };
 
 // A reconciled batch: its commands, their results, the overlay to publish and the WriteBatch to
@@ -244,6 +247,12 @@ class EngineImpl final : public Engine {
   Status submit(Command command, Completion done, Executor executor) override {
     if (options_.read_only) return failed_precondition("the ledger is open read-only");
     if (!health_->ok()) return unavailable("ledger store failed: " + health_->why());
+    std::vector<std::vector<std::string>> codes;
+    if (const auto* in = std::get_if<IngestCredits>(&command)) {
+      codes.reserve(in->credits.size());
+      for (const auto& c : in->credits)
+        codes.push_back(find_reference_codes(fold_for_matching(c.description)));
+    }
     bool wake = false;
     {
       std::lock_guard lock(queue_mu_);
@@ -252,7 +261,8 @@ class EngineImpl final : public Engine {
         rejected_full_.fetch_add(1, std::memory_order_relaxed);
         return resource_exhausted("ledger queue is full");
       }
-      queue_.push_back(Queued{std::move(command), std::move(done), std::move(executor)});
+      queue_.push_back(
+          Queued{std::move(command), std::move(done), std::move(executor), std::move(codes)});
       // Wake the writer only when it may be idle (first command) or a batch is full: waking it
       // for every command costs a context switch per credit on a 2-core machine.
       wake = queue_.size() == 1 || queue_.size() >= options_.batch_entries_max;
@@ -852,6 +862,7 @@ class EngineImpl final : public Engine {
     p.results.reserve(p.commands.size());
     now_ms_ = options_.clock->now_ms();
     for (auto& q : p.commands) {
+      codes_ = &q.codes;
       CommandResult r;
       r.status = std::visit([&](auto& cmd) { return apply(cmd, p.ov, p.wb, p.events, r.value); },
                             q.command);
@@ -1010,7 +1021,9 @@ class EngineImpl final : public Engine {
   }
 
   // ---- reconciliation of money in (or out) against orders and stalls ----
-  Effect reconcile(Overlay& ov, const BankCredit& c, bool count_daily) {
+  // `codes`: the reference codes in c's description when already found (see Queued::codes).
+  Effect reconcile(Overlay& ov, const BankCredit& c, bool count_daily,
+                   const std::vector<std::string>* codes = nullptr) {
     Effect e;
     std::uint64_t receiving = stall_for_account(ov, c.sub_account);
     if (receiving == 0) receiving = stall_for_account(ov, c.account);
@@ -1044,7 +1057,12 @@ class EngineImpl final : public Engine {
 
     // Reference codes of open and recently closed orders.
     std::vector<Order*> own, foreign;
-    for (const auto& code : find_reference_codes(fold_for_matching(c.description))) {
+    std::vector<std::string> found;
+    if (codes == nullptr) {
+      found = find_reference_codes(fold_for_matching(c.description));
+      codes = &found;
+    }
+    for (const auto& code : *codes) {
       std::uint64_t oid = order_for_reference(ov, code);
       if (oid == 0) continue;
       Order* o = find_order(ov, oid);
@@ -1217,7 +1235,7 @@ class EngineImpl final : public Engine {
             ov.dedupe[bref] = rec.id.value;
             wb.Put(store_->dedupe(), bref, schema::be64(rec.id.value));
           }
-          Effect e = reconcile(ov, c, true);
+          Effect e = reconcile(ov, c, true, i < codes_->size() ? &(*codes_)[i] : nullptr);
           rec.outcome = e.outcome;
           rec.flags = e.flags;
           rec.stall = e.stall;
@@ -1675,6 +1693,8 @@ class EngineImpl final : public Engine {
   std::thread writer_;
   std::thread committer_;
   const Overlay* inflight_ = nullptr;  // the overlay being committed (writer thread only)
+  // The reference codes of the command being applied (writer thread only).
+  const std::vector<std::vector<std::string>>* codes_ = nullptr;
 
   std::mutex hook_mu_;
   std::function<void(std::span<const OutboxEvent>)> on_commit_;
