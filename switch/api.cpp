@@ -42,6 +42,8 @@ const Api::Route kRoutes[] = {
     {"GET", "/v1/stalls/{id}", h::get_stall, BodyKind::none},
     {"PATCH", "/v1/stalls/{id}", h::patch_stall, BodyKind::json},
     {"POST", "/v1/stalls/{id}/device-tokens", h::create_device_token, BodyKind::json},
+    {"GET", "/v1/stalls/{id}/device-tokens", h::list_device_tokens, BodyKind::none},
+    {"DELETE", "/v1/stalls/{id}/device-tokens/{token_id}", h::revoke_device_token, BodyKind::none},
     {"GET", "/v1/stalls/{id}/credits", h::stall_credits, BodyKind::none},
     {"GET", "/v1/stalls/{id}/totals", h::stall_totals, BodyKind::none},
     {"POST", "/v1/stalls/{id}/statement", h::stall_statement, BodyKind::upload},

@@ -31,6 +31,7 @@ struct StreamGrant {
   enum class Kind { websocket, sse } kind = Kind::sse;
   StallId stall;
   std::optional<std::uint64_t> after;
+  std::string token_hash;  // the token that opened it: revoking it closes the stream
 };
 struct Deferred {};
 using Decision = std::variant<Response, Deferred, StreamGrant>;

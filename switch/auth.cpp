@@ -79,7 +79,10 @@ Auth::Auth(const ledger::Engine& engine, const Clock& clock, std::string ticket_
 
 Result<Principal> Auth::from_token(std::string_view token) const {
   if (token.empty() || token.size() > 256) return unauthenticated("invalid token");
-  auto hash = hash_token(token);
+  return from_hash(hash_token(token));
+}
+
+Result<Principal> Auth::from_hash(std::string hash) const {
   auto t = engine_.token_by_hash(hash);
   if (!t.ok()) {
     if (t.error().code() == StatusCode::not_found) return unauthenticated("unknown token");
@@ -112,37 +115,43 @@ Result<Principal> Auth::authenticate(const Request& r) const {
 
 Result<Principal> Auth::authenticate_stream(const Request& r) const {
   if (auto t = r.query_param("ticket")) {
-    CHO4_ASSIGN_OR_RETURN(StallId stall, verify_ticket(*t));
-    auto s = engine_.stall(stall);
+    CHO4_ASSIGN_OR_RETURN(Ticket ticket, verify_ticket(*t));
+    // The token that asked for the ticket must still be valid (revocation cuts tickets too).
+    CHO4_ASSIGN_OR_RETURN(Principal asker, from_hash(ticket.token_hash));
+    auto s = engine_.stall(ticket.stall);
     if (!s.ok()) return unauthenticated("ticket for an unknown stall");
     Principal p;
     p.role = Role::device;
-    p.stall = stall;
+    p.stall = ticket.stall;
     p.market = s->market;
+    p.token_hash = std::move(asker.token_hash);
     return p;
   }
   return authenticate(r);
 }
 
-std::string Auth::issue_ticket(StallId stall) const {
-  std::string body =
-      std::to_string(stall.value) + "." + std::to_string(clock_.now_ms() + kTicketLifetimeMs);
+std::string Auth::issue_ticket(StallId stall, std::string_view token_hash) const {
+  std::string body = std::to_string(stall.value) + "." +
+                     std::to_string(clock_.now_ms() + kTicketLifetimeMs) + "." +
+                     std::string(token_hash);
   return body + "." + hmac_hex(ticket_key_, body);
 }
 
-Result<StallId> Auth::verify_ticket(std::string_view ticket) const {
+Result<Auth::Ticket> Auth::verify_ticket(std::string_view ticket) const {
   auto last = ticket.rfind('.');
   if (last == std::string_view::npos) return unauthenticated("malformed ticket");
   auto body = ticket.substr(0, last);
   if (!constant_time_equal(hmac_hex(ticket_key_, body), ticket.substr(last + 1)))
     return unauthenticated("bad ticket");
-  auto dot = body.find('.');
-  if (dot == std::string_view::npos) return unauthenticated("malformed ticket");
-  auto stall = parse_id(body.substr(0, dot));
-  auto expiry = parse_id(body.substr(dot + 1));
+  // stall "." expiry "." token hash
+  auto dot1 = body.find('.');
+  auto dot2 = dot1 == std::string_view::npos ? dot1 : body.find('.', dot1 + 1);
+  if (dot2 == std::string_view::npos) return unauthenticated("malformed ticket");
+  auto stall = parse_id(body.substr(0, dot1));
+  auto expiry = parse_id(body.substr(dot1 + 1, dot2 - dot1 - 1));
   if (!stall.ok() || !expiry.ok()) return unauthenticated("malformed ticket");
   if (static_cast<UnixMs>(*expiry) <= clock_.now_ms()) return unauthenticated("ticket expired");
-  return StallId{*stall};
+  return Ticket{StallId{*stall}, std::string(body.substr(dot2 + 1))};
 }
 
 Status Auth::require_admin(const Principal& p) {

@@ -49,8 +49,14 @@ class Auth {
   // Like authenticate, but also accepts `?ticket=` (device streams only).
   Result<Principal> authenticate_stream(const Request& request) const;
 
-  std::string issue_ticket(StallId stall) const;
-  Result<StallId> verify_ticket(std::string_view ticket) const;
+  // A ticket for `stall`, tied to the token that asked for it (`token_hash`): a stream opened with
+  // it is refused once that token is revoked or expired.
+  std::string issue_ticket(StallId stall, std::string_view token_hash) const;
+  struct Ticket {
+    StallId stall;
+    std::string token_hash;
+  };
+  Result<Ticket> verify_ticket(std::string_view ticket) const;
 
   // Scope checks: forbidden (permission_denied) when not allowed.
   static Status require_admin(const Principal& p);
@@ -60,6 +66,8 @@ class Auth {
 
  private:
   Result<Principal> from_token(std::string_view token) const;
+  // The principal of a stored token hash: unauthenticated when unknown, revoked or expired.
+  Result<Principal> from_hash(std::string hash) const;
 
   const ledger::Engine& engine_;
   const Clock& clock_;

@@ -8,12 +8,13 @@
 
 namespace cho4::server {
 
-bool NotifyHub::subscribe(StallId stall, const std::shared_ptr<DeviceSink>& sink) {
+bool NotifyHub::subscribe(StallId stall, const std::shared_ptr<DeviceSink>& sink,
+                          std::string token_hash) {
   std::lock_guard lock(mu_);
   auto& list = by_stall_[stall];
-  std::erase_if(list, [](const auto& w) { return w.expired(); });
+  std::erase_if(list, [](const auto& e) { return e.sink.expired(); });
   if (list.size() >= kDevicesPerStallMax) return false;
-  list.push_back(sink);
+  list.push_back(Subscriber{sink, std::move(token_hash)});
   return true;
 }
 
@@ -21,11 +22,27 @@ void NotifyHub::unsubscribe(StallId stall, const DeviceSink* sink) {
   std::lock_guard lock(mu_);
   auto it = by_stall_.find(stall);
   if (it == by_stall_.end()) return;
-  std::erase_if(it->second, [&](const auto& w) {
-    auto p = w.lock();
+  std::erase_if(it->second, [&](const auto& e) {
+    auto p = e.sink.lock();
     return !p || p.get() == sink;
   });
   if (it->second.empty()) by_stall_.erase(it);
+}
+
+std::size_t NotifyHub::disconnect_token(StallId stall, std::string_view token_hash) {
+  if (token_hash.empty()) return 0;
+  std::vector<std::shared_ptr<DeviceSink>> targets;
+  {
+    std::lock_guard lock(mu_);
+    auto it = by_stall_.find(stall);
+    if (it == by_stall_.end()) return 0;
+    for (const auto& e : it->second)
+      if (e.token_hash == token_hash)
+        if (auto p = e.sink.lock()) targets.push_back(std::move(p));
+  }
+  // Outside the lock: a sink's disconnect may end up unsubscribing.
+  for (auto& t : targets) t->disconnect();
+  return targets.size();
 }
 
 std::size_t NotifyHub::devices(StallId stall) const {
@@ -54,8 +71,8 @@ void NotifyHub::publish(std::span<const ledger::OutboxEvent> events) {
       std::lock_guard lock(mu_);
       auto it = by_stall_.find(e.stall);
       if (it == by_stall_.end()) continue;
-      for (const auto& w : it->second)
-        if (auto p = w.lock()) targets.push_back(std::move(p));
+      for (const auto& e : it->second)
+        if (auto p = e.sink.lock()) targets.push_back(std::move(p));
     }
     for (auto& t : targets) t->push(shared);
   }

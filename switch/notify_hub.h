@@ -16,6 +16,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -37,6 +38,8 @@ class DeviceSink {
  public:
   virtual ~DeviceSink() = default;
   virtual void push(std::shared_ptr<const HubEvent> event) = 0;
+  // The token behind the device was revoked: end the stream (from any thread, must not block).
+  virtual void disconnect() {}
 };
 
 class NotifyHub {
@@ -46,9 +49,12 @@ class NotifyHub {
   NotifyHub& operator=(const NotifyHub&) = delete;
 
   // Adds a device to a stall's fan-out. Fails (false) when the stall already has
-  // kDevicesPerStallMax devices.
-  bool subscribe(StallId stall, const std::shared_ptr<DeviceSink>& sink);
+  // kDevicesPerStallMax devices. `token_hash` names the token the device authenticated with.
+  bool subscribe(StallId stall, const std::shared_ptr<DeviceSink>& sink,
+                 std::string token_hash = {});
   void unsubscribe(StallId stall, const DeviceSink* sink);
+  // Disconnects the stall's devices that authenticated with `token_hash`; returns how many.
+  std::size_t disconnect_token(StallId stall, std::string_view token_hash);
 
   // From the engine's on-commit hook.
   void publish(std::span<const ledger::OutboxEvent> events);
@@ -60,7 +66,11 @@ class NotifyHub {
  private:
   Metrics* metrics_;
   mutable std::mutex mu_;
-  std::unordered_map<StallId, std::vector<std::weak_ptr<DeviceSink>>> by_stall_;
+  struct Subscriber {
+    std::weak_ptr<DeviceSink> sink;
+    std::string token_hash;
+  };
+  std::unordered_map<StallId, std::vector<Subscriber>> by_stall_;
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> dropped_by_fault_{0};
 };

@@ -69,6 +69,9 @@ class SseSession final : public Connection, public DeviceSink {
     });
   }
 
+  // The device's token was revoked: end the stream like a shutdown does.
+  void disconnect() override { shutdown(); }
+
   void push(std::shared_ptr<const HubEvent> event) override {
     net::post(stream_.get_executor(),
               [s = self(), event = std::move(event)] { s->on_live(event); });
@@ -86,7 +89,8 @@ class SseSession final : public Connection, public DeviceSink {
         "X-Request-Id: " +
         request_id_ + "\r\n\r\n";
     queue_.push_back(Item{std::move(head), Frame{}});
-    if (!ctx_.hub.subscribe(grant_.stall, std::static_pointer_cast<DeviceSink>(self()))) {
+    if (!ctx_.hub.subscribe(grant_.stall, std::static_pointer_cast<DeviceSink>(self()),
+                            grant_.token_hash)) {
       closing_ = true;
       queue_.push_back(Item{": too many devices\n\n", Frame{}});
       return do_write();

@@ -58,13 +58,10 @@ class WebSocketSession final : public Connection, public DeviceSink {
     ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept, self()));
   }
 
-  void shutdown() override {
-    net::post(ws_.get_executor(), [s = self()] {
-      s->closing_ = true;
-      if (!s->writing_ && s->ws_.is_open())
-        s->ws_.async_close(websocket::close_code::going_away, [s](beast::error_code) {});
-    });
-  }
+  void shutdown() override { close_with(websocket::close_code::going_away); }
+
+  // The device's token was revoked: a policy close, so the client does not retry with it.
+  void disconnect() override { close_with(websocket::close_code::policy_error); }
 
   void push(std::shared_ptr<const HubEvent> event) override {
     net::post(ws_.get_executor(), [s = self(), event = std::move(event)] { s->on_live(event); });
@@ -75,9 +72,18 @@ class WebSocketSession final : public Connection, public DeviceSink {
     return std::static_pointer_cast<WebSocketSession>(Connection::shared_from_this());
   }
 
+  void close_with(websocket::close_code code) {
+    net::post(ws_.get_executor(), [s = self(), code] {
+      s->closing_ = true;
+      s->close_code_ = code;
+      if (!s->writing_ && s->ws_.is_open()) s->ws_.async_close(code, [s](beast::error_code) {});
+    });
+  }
+
   void on_accept(beast::error_code ec) {
     if (ec) return;
-    if (!ctx_.hub.subscribe(grant_.stall, std::static_pointer_cast<DeviceSink>(self()))) {
+    if (!ctx_.hub.subscribe(grant_.stall, std::static_pointer_cast<DeviceSink>(self()),
+                            grant_.token_hash)) {
       return ws_.async_close(
           websocket::close_reason(websocket::close_code::try_again_later, "too many devices"),
           [s = self()](beast::error_code) {});
@@ -158,8 +164,7 @@ class WebSocketSession final : public Connection, public DeviceSink {
     }
     queue_.pop_front();
     if (closing_) {
-      if (ws_.is_open())
-        ws_.async_close(websocket::close_code::going_away, [s = self()](beast::error_code) {});
+      if (ws_.is_open()) ws_.async_close(close_code_, [s = self()](beast::error_code) {});
       return;
     }
     if (!queue_.empty()) do_write();
@@ -208,6 +213,7 @@ class WebSocketSession final : public Connection, public DeviceSink {
   std::deque<Frame> queue_;
   bool writing_ = false;
   bool closing_ = false;
+  websocket::close_code close_code_ = websocket::close_code::going_away;
   bool subscribed_ = false;
 };
 

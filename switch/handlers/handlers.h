@@ -30,6 +30,8 @@ CHO4_HANDLER(list_stalls);
 CHO4_HANDLER(get_stall);
 CHO4_HANDLER(patch_stall);
 CHO4_HANDLER(create_device_token);
+CHO4_HANDLER(list_device_tokens);
+CHO4_HANDLER(revoke_device_token);
 CHO4_HANDLER(stall_credits);
 CHO4_HANDLER(stall_totals);
 // orders.cpp

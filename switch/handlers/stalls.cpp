@@ -4,6 +4,7 @@
 #include "core/vn_text.h"
 #include "ledger/statement.h"
 #include "switch/handlers/handlers.h"
+#include "switch/notify_hub.h"
 #include "switch/profiles.h"
 
 namespace cho4::server::handlers {
@@ -14,6 +15,26 @@ bool is_account_number(std::string_view a) {
   for (char c : a)
     if (!std::isalnum(static_cast<unsigned char>(c))) return false;
   return true;
+}
+
+// A token names itself by a prefix of its hash: enough to tell tokens apart, useless to forge one.
+constexpr std::size_t kTokenIdChars = 16;
+
+json::value time_or_null(UnixMs ms) {
+  if (ms == 0) return nullptr;
+  return json::value(format_rfc3339_utc(ms));
+}
+
+json::object device_token_json(const ledger::DeviceToken& t, UnixMs now_ms) {
+  const bool expired = t.expires_at_ms != 0 && t.expires_at_ms <= now_ms;
+  return json::object{{"id", t.hash.substr(0, kTokenIdChars)},
+                      {"label", t.label},
+                      {"scope", "stall_device"},
+                      {"stall_id", to_string_id(t.stall.value)},
+                      {"created_at", time_or_null(t.created_at_ms)},
+                      {"expires_at", time_or_null(t.expires_at_ms)},
+                      {"revoked_at", time_or_null(t.revoked_at_ms)},
+                      {"active", t.revoked_at_ms == 0 && !expired}};
 }
 
 }  // namespace
@@ -159,12 +180,49 @@ CHO4_HANDLER(create_device_token) {
   t.stall = st.id;
   t.label = label;
   return submit(r, s, ledger::IssueToken{t}, std::move(reply), std::move(exec),
-                [token, label, hash = t.hash, sid = st.id](ledger::CommandResult&) {
-                  // The token id is a prefix of its hash: enough to name it, useless to forge it.
-                  return json_response(201, json::object{{"id", hash.substr(0, 16)},
-                                                         {"token", token},
-                                                         {"label", label},
-                                                         {"stall_id", to_string_id(sid.value)}});
+                [&s, token](ledger::CommandResult& res) {
+                  auto j =
+                      device_token_json(std::get<ledger::DeviceToken>(res.value), s.clock.now_ms());
+                  j["token"] = token;  // shown this once; the ledger keeps only its hash
+                  return json_response(201, j);
+                });
+}
+
+// GET /v1/stalls/{id}/device-tokens (manager): the stall's tokens, never their secrets.
+CHO4_HANDLER(list_device_tokens) {
+  (void)reply, (void)exec;
+  TRY(p, authenticate(r, s));
+  TRY(id, id_param(r, m));
+  TRY(st, stall_for(r, s, p, StallId{id}, true));
+  const UnixMs now = s.clock.now_ms();
+  json::array out;
+  for (const auto& t : s.engine.stall_tokens(st.id)) out.push_back(device_token_json(t, now));
+  return json_response(200, json::object{{"tokens", std::move(out)}});
+}
+
+// DELETE /v1/stalls/{id}/device-tokens/{token_id} (manager): revokes the token for good (a ledger
+// command, durable before the answer) and closes the streams it opened.
+CHO4_HANDLER(revoke_device_token) {
+  TRY(p, authenticate(r, s));
+  TRY(id, id_param(r, m));
+  TRY(st, stall_for(r, s, p, StallId{id}, true));
+  const std::string_view token_id = m.param("token_id");
+  if (token_id.size() != kTokenIdChars)
+    return problem(Problem::invalid_field,
+                   "token_id: the " + std::to_string(kTokenIdChars) + "-character id of a token",
+                   r);
+  std::optional<ledger::DeviceToken> found;
+  for (auto& t : s.engine.stall_tokens(st.id))
+    if (std::string_view(t.hash).substr(0, kTokenIdChars) == token_id) found = std::move(t);
+  if (!found)
+    return problem(Problem::not_found,
+                   "stall " + to_string_id(st.id.value) + " has no token " + std::string(token_id),
+                   r);
+  return submit(r, s, ledger::RevokeToken{found->hash}, std::move(reply), std::move(exec),
+                [&s, sid = st.id](ledger::CommandResult& res) {
+                  auto& t = std::get<ledger::DeviceToken>(res.value);
+                  s.hub.disconnect_token(sid, t.hash);
+                  return json_response(200, device_token_json(t, s.clock.now_ms()));
                 });
 }
 

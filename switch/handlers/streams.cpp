@@ -14,6 +14,7 @@ Decision grant(const Request& r, const RouteMatch& m, Services& s, StreamGrant::
   StreamGrant g;
   g.kind = kind;
   g.stall = st.id;
+  g.token_hash = p->token_hash;
   std::optional<std::string_view> cursor = r.query_param("after");
   if (!cursor && kind == StreamGrant::Kind::sse) cursor = r.header("Last-Event-ID");
   if (cursor && !cursor->empty()) {
@@ -57,7 +58,7 @@ CHO4_HANDLER(create_ticket) {
     TRY(st, stall_for(r, s, p, StallId{*n}, false));
     stall = st.id;
   }
-  return json_response(201, json::object{{"ticket", s.auth.issue_ticket(stall)},
+  return json_response(201, json::object{{"ticket", s.auth.issue_ticket(stall, p.token_hash)},
                                          {"expires_in", kTicketLifetimeMs / 1000},
                                          {"stall_id", to_string_id(stall.value)}});
 }

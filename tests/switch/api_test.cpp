@@ -49,6 +49,37 @@ TEST(Api, ManagementNeedsTheRightToken) {
   EXPECT_EQ(h.call("GET", "/v1/stalls/" + s.stall_id + "/events").status, 401);
 }
 
+TEST(Api, RevokedDeviceTokenLosesTheApiItsStreamsAndItsTickets) {
+  Harness h;
+  auto s = h.make_stall();
+  const std::string base = "/v1/stalls/" + s.stall_id;
+  auto ticket = h.call("POST", "/v1/tickets", "{}", s.device);
+  ASSERT_EQ(ticket.status, 201);
+  const std::string t(ticket.json.at("ticket").as_string());
+  // A stream knows the token that opened it (revocation closes it through the hub).
+  auto own = h.call("GET", base + "/events?after=0", {}, s.device);
+  ASSERT_TRUE(own.grant);
+  EXPECT_EQ(own.grant->token_hash, hash_token(s.device));
+  auto by_ticket = h.call("GET", base + "/events?ticket=" + t);
+  ASSERT_TRUE(by_ticket.grant);
+  EXPECT_EQ(by_ticket.grant->token_hash, hash_token(s.device));
+
+  auto list = h.call("GET", base + "/device-tokens", {}, s.manager);
+  ASSERT_EQ(list.status, 200);
+  const auto& tokens = list.json.at("tokens").as_array();
+  ASSERT_EQ(tokens.size(), 1u);
+  const std::string id(tokens[0].at("id").as_string());
+  EXPECT_EQ(id, hash_token(s.device).substr(0, 16));
+  auto revoked = h.call("DELETE", base + "/device-tokens/" + id, {}, s.manager);
+  ASSERT_EQ(revoked.status, 200);
+  EXPECT_FALSE(revoked.json.at("active").as_bool());
+
+  EXPECT_EQ(h.call("GET", base, {}, s.device).status, 401);
+  EXPECT_EQ(h.call("GET", base + "/events", {}, s.device).status, 401);
+  EXPECT_EQ(h.call("GET", base + "/events?ticket=" + t).status, 401);
+  EXPECT_EQ(h.call("GET", base, {}, s.manager).status, 200);
+}
+
 TEST(Api, BadInputAnswersProblemJson) {
   Harness h;
   auto s = h.make_stall();

@@ -61,6 +61,33 @@ TEST(NotifyHub, ForgetsDevicesThatWentAwayAndCapsDevicesPerStall) {
   EXPECT_FALSE(hub.subscribe(StallId{1}, std::make_shared<RecordingSink>()));
 }
 
+// A sink that counts disconnect() calls (the revoked-token path).
+class DisconnectCountingSink final : public DeviceSink {
+ public:
+  void push(std::shared_ptr<const HubEvent>) override {}
+  void disconnect() override { ++disconnects; }
+  int disconnects = 0;
+};
+
+TEST(NotifyHub, DisconnectsOnlyTheDevicesOfTheRevokedToken) {
+  NotifyHub hub;
+  auto revoked_a = std::make_shared<DisconnectCountingSink>();
+  auto revoked_b = std::make_shared<DisconnectCountingSink>();
+  auto kept = std::make_shared<DisconnectCountingSink>();
+  auto other_stall = std::make_shared<DisconnectCountingSink>();
+  ASSERT_TRUE(hub.subscribe(StallId{1}, revoked_a, "hash-1"));
+  ASSERT_TRUE(hub.subscribe(StallId{1}, revoked_b, "hash-1"));
+  ASSERT_TRUE(hub.subscribe(StallId{1}, kept, "hash-2"));
+  ASSERT_TRUE(hub.subscribe(StallId{2}, other_stall, "hash-1"));
+  EXPECT_EQ(hub.disconnect_token(StallId{1}, "hash-1"), 2u);
+  EXPECT_EQ(revoked_a->disconnects, 1);
+  EXPECT_EQ(revoked_b->disconnects, 1);
+  EXPECT_EQ(kept->disconnects, 0);
+  EXPECT_EQ(other_stall->disconnects, 0);
+  EXPECT_EQ(hub.disconnect_token(StallId{1}, ""), 0u);  // an empty hash names no token
+  EXPECT_EQ(hub.disconnect_token(StallId{3}, "hash-1"), 0u);
+}
+
 #ifdef CHO4_FAULT_DROP_EVENTS
 TEST(NotifyHub, FaultBuildDropsOneInAHundred) {
   NotifyHub hub;
