@@ -16,6 +16,7 @@ struct Api::Route {
   BodyKind body;
   bool stream = false;
   bool needs_qr = false;
+  bool needs_signage = false;
 };
 
 namespace {
@@ -64,6 +65,7 @@ const Api::Route kRoutes[] = {
     {"POST", "/v1/qr/decode", h::qr_decode, BodyKind::json, false, true},
     {"POST", "/v1/qr/lint", h::qr_lint, BodyKind::json, false, true},
     {"POST", "/v1/stalls/{id}/sign-check", h::sign_check, BodyKind::upload, false, true},
+    {"POST", "/v1/markets/{id}/signage", h::market_signage, BodyKind::json, false, true, true},
 };
 
 // Management JSON bodies are small; uploads (sign photos) get the general body limit.
@@ -77,6 +79,7 @@ Api::Api(Services& services)
       static_files_(services.config.web_dir.empty() ? default_web_dir() : services.config.web_dir) {
   for (const auto& r : kRoutes) {
     if (r.needs_qr && !handlers::qr_available()) continue;
+    if (r.needs_signage && !handlers::signage_available()) continue;
     router_.add(r.method, r.pattern, routes_.size());
     routes_.push_back(r);
   }

@@ -90,11 +90,11 @@ Result<ServerConfig> parse_config(std::string_view json_text) {
   if (ec) return invalid_argument("config: not valid JSON: " + ec.message());
   if (!root.is_object()) return invalid_argument("config: the top level must be an object");
   const auto& o = root.as_object();
-  CHO4_RETURN_IF_ERROR(
-      only_keys(o,
-                {"listen", "data_dir", "io_threads", "public_url", "web_dir", "port_file",
-                 "log_requests", "limits", "ledger", "tls", "adapters", "$comment"},
-                "the top level"));
+  CHO4_RETURN_IF_ERROR(only_keys(
+      o,
+      {"listen", "data_dir", "io_threads", "public_url", "web_dir", "port_file",
+       "signage_secret_env", "log_requests", "limits", "ledger", "tls", "adapters", "$comment"},
+      "the top level"));
   ServerConfig c;
   std::string listen;
   CHO4_RETURN_IF_ERROR(read_string(o, "listen", listen));
@@ -104,6 +104,7 @@ Result<ServerConfig> parse_config(std::string_view json_text) {
   CHO4_RETURN_IF_ERROR(read_string(o, "public_url", c.public_url));
   CHO4_RETURN_IF_ERROR(read_string(o, "web_dir", c.web_dir));
   CHO4_RETURN_IF_ERROR(read_string(o, "port_file", c.port_file));
+  CHO4_RETURN_IF_ERROR(read_string(o, "signage_secret_env", c.signage_secret_env));
   CHO4_RETURN_IF_ERROR(read_bool(o, "log_requests", c.log_requests));
   if (auto* l = o.if_contains("limits")) {
     if (!l->is_object()) return field_error("limits", "must be an object");

@@ -52,6 +52,9 @@ struct ServerConfig {
       public_url;  // how devices reach us ("https://cho4.example.vn"); printed and used in links
   std::string web_dir;    // optional: static files for / and /stall/{id}
   std::string port_file;  // optional: write the bound port here (tests use --listen 127.0.0.1:0)
+  // optional: the environment variable holding the markets' signage check-code secret
+  // (docs/signage.md); printed signs then carry check codes and sign checks verify them.
+  std::string signage_secret_env;
   bool demo = false;
   bool log_requests = true;
   ServerLimits limits;

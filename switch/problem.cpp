@@ -40,6 +40,8 @@ constexpr std::array kTable = {
     Row{Problem::shutting_down, {503, "shutting-down", "The server is shutting down"}},
     Row{Problem::too_many_auth_failures,
         {429, "too-many-auth-failures", "Too many failed authentications; retry later"}},
+    Row{Problem::sign_not_printable,
+        {422, "sign-not-printable", "A stall's details do not fit on its sign"}},
 };
 
 }  // namespace

@@ -36,6 +36,7 @@ enum class Problem : std::uint16_t {
   too_many_connections = 20,    // 503
   shutting_down = 21,           // 503
   too_many_auth_failures = 22,  // 429 + Retry-After
+  sign_not_printable = 23,      // 422 a stall's details do not fit its sign
 };
 
 struct ProblemInfo {

@@ -43,6 +43,8 @@ struct Services {
   std::atomic<bool> draining{false};
   const StaticFiles* web = nullptr;  // the screens (web/), answered for paths no route matches
   AuthFailureLimiter* auth_limiter = nullptr;  // null: failures are never rate-limited (tests)
+  // The secret behind signs' check codes (config signage_secret_env); "": signs carry none.
+  std::string signage_secret;
 };
 
 }  // namespace cho4::server

@@ -30,6 +30,10 @@
 #include "switch/server.h"
 #include "switch/services.h"
 
+#ifdef CHO4_HAVE_SIGNAGE
+#include "qr/signage/check_code.h"
+#endif
+
 namespace cho4::cli {
 
 namespace fs = std::filesystem;
@@ -186,6 +190,21 @@ int run_serve(Args args) {
                     hub,    metrics, *profiles, log,      load_openapi()};
   StaticFiles web(config.web_dir.empty() ? default_web_dir() : config.web_dir);
   services.web = &web;
+  if (!config.signage_secret_env.empty()) {
+    const char* secret = std::getenv(config.signage_secret_env.c_str());
+    if (secret == nullptr || *secret == '\0') {
+      std::fprintf(stderr, "cho4 serve: signage_secret_env: %s is not set\n",
+                   config.signage_secret_env.c_str());
+      return kExitInvalidInput;
+    }
+#ifdef CHO4_HAVE_SIGNAGE
+    if (auto key = signage::CheckCodeKey::from_secret(secret); !key.ok()) {
+      std::fprintf(stderr, "cho4 serve: signage_secret_env: %s\n", key.error().message().c_str());
+      return kExitInvalidInput;
+    }
+#endif
+    services.signage_secret = secret;
+  }
   AuthFailureLimiter auth_limiter(clock, log);
   services.auth_limiter = &auth_limiter;
   Api api(services);

@@ -144,6 +144,11 @@ json::object market_json(Services& s, const ledger::Market& m) {
   return o;
 }
 
+bool stall_verified(Services& s, const ledger::Stall& st) {
+  return s.engine.balance(ledger::stall_received_account(st.id)).vnd() != 0 ||
+         s.engine.balance(ledger::stall_excess_account(st.id)).vnd() != 0;
+}
+
 json::object stall_json(Services& s, const ledger::Stall& st) {
   json::object o;
   auto prof = s.profiles.stall(st.id.value);
@@ -160,9 +165,7 @@ json::object stall_json(Services& s, const ledger::Stall& st) {
   o["virtual_account"] = st.virtual_account;
   o["alarm_below_vnd"] = st.alarm_threshold.vnd();
   o["active"] = st.active;
-  // A stall is verified once a first real credit has reached it.
-  o["verified"] = s.engine.balance(ledger::stall_received_account(st.id)).vnd() != 0 ||
-                  s.engine.balance(ledger::stall_excess_account(st.id)).vnd() != 0;
+  o["verified"] = stall_verified(s, st);
   o["created_at"] = format_rfc3339_utc(st.created_at_ms);
   o["static_payload"] = static_payload(s, st);
   o["qr_png"] = "/v1/stalls/" + to_string_id(st.id.value) + "/qr.png";

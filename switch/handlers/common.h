@@ -59,6 +59,9 @@ Or<ledger::Market> market_for(const Request& r, Services& s, const Principal& p,
 Decision submit(const Request& r, Services& s, ledger::Command cmd, Reply reply, Executor exec,
                 std::function<Response(ledger::CommandResult&)> done);
 
+// A stall is verified once a first real credit has reached it (its sign is known to pay it).
+bool stall_verified(Services& s, const ledger::Stall& st);
+
 // JSON shapes (docs/api.md).
 json::object market_json(Services& s, const ledger::Market& m);
 json::object stall_json(Services& s, const ledger::Stall& st);
@@ -87,6 +90,8 @@ struct ScannedAccount {
 Result<ScannedAccount> account_from_qr(std::string_view payload);
 // Whether QR images, decode/lint and sign-check are available in this build.
 bool qr_available();
+// Whether signs can be printed (qr/signage/ is built): handlers/signage.cpp.
+bool signage_available();
 
 // Today's Vietnamese date by the injected clock, or ?date=YYYY-MM-DD.
 Or<CivilDate> date_param(const Request& r, Services& s);

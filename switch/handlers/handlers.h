@@ -58,5 +58,7 @@ CHO4_HANDLER(qr_lint);
 CHO4_HANDLER(sign_check);
 // admin.cpp
 CHO4_HANDLER(admin_backup);
+// signage.cpp (signage_absent.cpp in a build without qr/signage/)
+CHO4_HANDLER(market_signage);
 
 }  // namespace cho4::server::handlers

@@ -12,6 +12,10 @@
 #include "switch/handlers/handlers.h"
 #include "switch/profiles.h"
 
+#ifdef CHO4_HAVE_SIGNAGE
+#include "qr/signage/check_code.h"
+#endif
+
 namespace cho4::server::handlers {
 namespace {
 
@@ -88,6 +92,33 @@ Or<std::string> payload_text(const Request& r) {
   while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
   if (t.empty()) return Err(problem(Problem::invalid_field, "send the payload as text/plain", r));
   return t;
+}
+
+// The check code typed off the sign (?check_code=) against the payload found in the photo:
+// null when none was typed, else {"status": match | mismatch | malformed | unavailable, "message"}.
+json::value check_code_json(Services& s, const Request& r, std::string_view payload) {
+  auto typed = r.query_param("check_code");
+  if (!typed || typed->empty()) return nullptr;
+  json::object o;
+  auto answer = [&](std::string_view status, std::string_view message) {
+    o["status"] = status;
+    o["message"] = message;
+    return json::value(std::move(o));
+  };
+#ifdef CHO4_HAVE_SIGNAGE
+  if (s.signage_secret.empty())
+    return answer("unavailable", "Máy chủ chưa cấu hình khoá mã kiểm tra.");
+  auto key = signage::CheckCodeKey::from_secret(s.signage_secret);
+  if (!key.ok()) return answer("unavailable", "Máy chủ chưa cấu hình khoá mã kiểm tra.");
+  auto verdict = key->verify(payload, *typed);
+  if (!verdict.ok()) return answer("malformed", "Mã kiểm tra phải có 8 ký tự, ví dụ 7K2M-QX9D.");
+  if (*verdict == signage::CheckVerdict::match)
+    return answer("match", "Mã kiểm tra khớp: bảng này do chợ in cho mã QR này.");
+  return answer("mismatch", "Mã kiểm tra KHÔNG khớp với mã QR: mã QR có thể đã bị dán đè.");
+#else
+  (void)s, (void)payload;
+  return answer("unavailable", "Bản cho4 này không có phần in bảng QR.");
+#endif
 }
 
 }  // namespace
@@ -248,12 +279,19 @@ CHO4_HANDLER(sign_check) {
                   (!st.virtual_account.empty() && found->account == st.virtual_account));
   o["genuine"] = genuine;
   o["payload"] = found_text;
+  o["registered_payload"] = found_text == static_payload(s, st);
+  o["check_code"] = check_code_json(s, r, found_text);
+  const bool code_mismatch = o["check_code"].is_object() &&
+                             o["check_code"].as_object().at("status").as_string() == "mismatch";
   o["bank_bin"] = found->bank_bin;
   o["account"] = found->account;
   auto bank = describe_bank(found->bank_bin);
   o["bank_name"] = bank.name;
   if (genuine) {
-    o["message"] = "Mã QR đúng là tài khoản của sạp này.";
+    o["message"] = code_mismatch
+                       ? "Mã QR trả vào tài khoản của sạp này, nhưng mã kiểm tra không khớp: "
+                         "hãy in lại bảng từ cho4."
+                       : "Mã QR đúng là tài khoản của sạp này.";
     return json_response(200, o);
   }
   // Whose account does it pay? Another stall of cho4, or nobody we know.
