@@ -21,7 +21,8 @@ export class ApiClient {
   }
 
   // body: an object (sent as JSON), a Blob/File (sent with its own type) or a string with
-  // options.contentType. options.accept = 'blob' returns a Blob instead of JSON.
+  // options.contentType. options.accept = 'blob' returns a Blob instead of JSON;
+  // options.onHeaders(headers) sees the response headers of a successful call.
   async request(method, path, body, options = {}) {
     const headers = {};
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
@@ -55,6 +56,7 @@ export class ApiClient {
       }
       throw new ApiError(res.status, problem);
     }
+    options.onHeaders?.(res.headers);
     if (options.accept === 'blob') return res.blob();
     if (res.status === 204) return null;
     const text = await res.text();

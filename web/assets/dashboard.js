@@ -352,19 +352,20 @@ async function loadTokens() {
   const s = state.tokensFor;
   try {
     const r = await state.api.get(`${stallPath(s.id)}/device-tokens`);
-    const list = Array.isArray(r) ? r : (r?.tokens ?? r?.device_tokens ?? []);
-    $('tokens-list').replaceChildren(...list.map((t) => el('li', { class: 'h-item', 'data-token-id': t.id },
-      el('span', { class: 'h-amount', text: t.label || '(không tên)' }),
-      el('span', { class: 'h-time', text: t.created_at ? vnDateTime(t.created_at) : '' }),
-      el('button', { class: 'btn small danger', type: 'button', text: 'Thu hồi', onclick: () => revokeToken(t) }))));
+    const list = r?.tokens ?? [];
+    // Active tokens first (they can be revoked), then the revoked and expired ones for the record.
+    const ordered = [...list.filter((t) => t.active), ...list.filter((t) => !t.active)];
+    $('tokens-list').replaceChildren(...ordered.map((t) => el('li', {
+      class: `h-item${t.active ? '' : ' revoked'}`, 'data-token-id': t.id, 'data-active': String(t.active),
+    },
+    el('span', { class: 'h-amount', text: t.label || '(không tên)' }),
+    el('span', { class: 'h-time', text: t.created_at ? `Cấp lúc ${vnDateTime(t.created_at)}` : '' }),
+    t.active
+      ? el('button', { class: 'btn small danger', type: 'button', text: 'Thu hồi', onclick: () => revokeToken(t) })
+      : el('span', { class: 'muted', text: t.revoked_at ? `Đã thu hồi ${vnDateTime(t.revoked_at)}` : 'Đã hết hạn' }))));
     if (!list.length) $('tokens-list').replaceChildren(el('li', { class: 'muted', text: 'Chưa cấp mã thiết bị nào.' }));
   } catch (e) {
-    // A server without the listing still issues tokens; say so instead of showing an error.
-    const unsupported = e instanceof ApiError && (e.status === 404 || e.status === 405);
-    $('tokens-list').replaceChildren(el('li', {
-      class: 'muted',
-      text: unsupported ? 'Máy chủ này chưa liệt kê được các mã đã cấp; vẫn cấp mã mới được.' : errorText(e),
-    }));
+    $('tokens-list').replaceChildren(el('li', { class: 'muted', text: errorText(e) }));
   }
 }
 
@@ -394,6 +395,8 @@ async function issueToken(ev) {
 async function revokeToken(t) {
   try {
     await state.api.del(`${stallPath(state.tokensFor.id)}/device-tokens/${encodeURIComponent(t.id)}`);
+    $('tokens-error').textContent = '';
+    say('ok', `Đã thu hồi mã thiết bị “${t.label || t.id}”: máy đó bị ngắt và không kết nối lại được.`);
     await loadTokens();
   } catch (e) {
     $('tokens-error').textContent = errorText(e);
@@ -423,12 +426,23 @@ async function downloadSigns(chosen) {
   $('print-warning').hidden = true;
   say('warn', 'Đang tạo tệp PDF…');
   try {
-    const pdf = await state.api.post(`${mkt()}/signage`, { stall_ids: chosen.map((s) => s.id) }, { accept: 'blob' });
+    let unverifiedIds = [];
+    const pdf = await state.api.post(`${mkt()}/signage`, { stall_ids: chosen.map((s) => s.id) }, {
+      accept: 'blob',
+      onHeaders: (h) => { unverifiedIds = (h.get('Cho4-Unverified-Stalls') ?? '').split(',').filter(Boolean); },
+    });
     const a = el('a', { href: URL.createObjectURL(pdf), download: `cho4-bang-qr-${vnToday()}.pdf` });
     document.body.append(a);
     a.click();
     a.remove();
-    say('ok', `Đã tạo PDF bảng QR cho ${chosen.length} quầy.`);
+    // The server names the stalls still unverified when it printed them (its word is the latest).
+    const unverified = unverifiedIds.map((id) => state.stalls.find((s) => String(s.id) === id)?.number || id);
+    if (unverified.length) {
+      say('warn', `Đã tạo PDF bảng QR cho ${chosen.length} quầy. Chưa xác minh: ${unverified.join(', ')} — ` +
+        'hãy chuyển thử một khoản nhỏ vào mã QR trước khi dán bảng.');
+    } else {
+      say('ok', `Đã tạo PDF bảng QR cho ${chosen.length} quầy.`);
+    }
   } catch (e) {
     say('bad', `Không tạo được PDF: ${errorText(e)}`);
   }
@@ -445,11 +459,15 @@ async function checkSign() {
   box.className = 'notice warn';
   box.textContent = 'Đang kiểm tra…';
   try {
-    const r = await state.api.post(`${stallPath(id)}/sign-check`, f, { contentType: f.type || 'image/jpeg' });
-    box.className = `notice ${r.genuine ? 'ok' : 'bad'}`;
-    box.textContent = r.genuine
+    const code = $('check-code').value.trim();
+    const query = code ? `?check_code=${encodeURIComponent(code)}` : '';
+    const r = await state.api.post(`${stallPath(id)}/sign-check${query}`, f, { contentType: f.type || 'image/jpeg' });
+    const codeBad = r.check_code && r.check_code.status !== 'match';
+    box.className = `notice ${r.genuine && !codeBad ? 'ok' : 'bad'}`;
+    box.textContent = (r.genuine
       ? `ĐÚNG mã của quầy. ${r.message ?? ''}`
-      : `KHÔNG PHẢI mã của quầy: tiền sẽ vào tài khoản ${r.account ?? '?'} (${r.bank_bin ?? ''}). ${r.message ?? ''}`;
+      : `KHÔNG PHẢI mã của quầy: tiền sẽ vào tài khoản ${r.account ?? '?'} (${r.bank_bin ?? ''}). ${r.message ?? ''}`) +
+      (r.check_code ? ` ${r.check_code.message}` : '');
   } catch (e) {
     box.className = 'notice bad';
     box.textContent = errorText(e);
