@@ -71,8 +71,8 @@ void NotifyHub::publish(std::span<const ledger::OutboxEvent> events) {
       std::lock_guard lock(mu_);
       auto it = by_stall_.find(e.stall);
       if (it == by_stall_.end()) continue;
-      for (const auto& e : it->second)
-        if (auto p = e.sink.lock()) targets.push_back(std::move(p));
+      for (const auto& device : it->second)
+        if (auto p = device.sink.lock()) targets.push_back(std::move(p));
     }
     for (auto& t : targets) t->push(shared);
   }
