@@ -13,6 +13,7 @@
 #include "qr/scan.h"
 #include "qr/signage/check_code.h"
 #include "server_process.h"
+#include "switch/limits.h"
 
 namespace cho4::itest {
 namespace {
@@ -171,7 +172,8 @@ TEST(Signage, ErrorsAreTypedProblems) {
                      "?layout=qr_only"),
          400, "invalid-field");
   std::string many = R"({"stall_ids":[)";
-  for (int i = 1; i <= 101; ++i) many += (i > 1 ? "," : "") + std::to_string(i);
+  for (std::size_t i = 1; i <= server::kSignageStallsMax + 1; ++i)
+    many += (i > 1 ? "," : "") + std::to_string(i);
   expect(print_signs(server, st.market_id, many + "]}", mgr), 413, "payload-too-large");
   // Auth: the same rules as every market route.
   const std::string one = R"({"stall_ids":[")" + st.stall_id + R"("]})";
