@@ -1,6 +1,7 @@
 // Admin: a consistent backup of the live store (a RocksDB checkpoint), which `cho4 backup
 // --server URL` calls, since a second process cannot open the live store.
 #include <filesystem>
+#include <vector>
 
 #include "switch/handlers/handlers.h"
 #include "switch/logger.h"
@@ -18,6 +19,15 @@ CHO4_HANDLER(admin_backup) {
   std::error_code ec;
   if (std::filesystem::exists(dir, ec))
     return problem(Problem::conflict, "the backup directory must not exist", r);
+  // Folders above the backup that do not exist yet are created owner-only, like the backup.
+  std::vector<std::filesystem::path> missing;
+  for (auto up = dir.parent_path(); up.has_relative_path() && !std::filesystem::exists(up, ec);
+       up = up.parent_path())
+    missing.push_back(up);
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    std::filesystem::create_directory(*it, ec);
+    std::filesystem::permissions(*it, std::filesystem::perms::owner_all, ec);
+  }
   auto st = s.engine.checkpoint_to(dir.string());
   if (!st.ok()) return problem(st, r);
   s.log.info("backup written", {{"request_id", r.request_id}, {"to", dir.string()}});

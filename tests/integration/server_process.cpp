@@ -22,6 +22,10 @@
 #include "core/clock.h"
 
 namespace cho4::itest {
+
+const char* cho4_binary() {
+  return CHO4_BINARY;
+}
 namespace fs = std::filesystem;
 namespace json = boost::json;
 namespace beast = boost::beast;

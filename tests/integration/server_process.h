@@ -22,6 +22,9 @@ namespace cho4::itest {
 
 inline constexpr char kSepaySecret[] = "itest-sepay-hmac-secret-0123456789";
 
+// The path of the `cho4` binary under test, for running its other subcommands.
+const char* cho4_binary();
+
 boost::json::object sepay_instance();  // {"kind":"sepay","name":"sepay-it","auth":"hmac",…}
 
 class ServerProcess {

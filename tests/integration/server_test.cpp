@@ -2,10 +2,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "server_process.h"
 
@@ -181,6 +186,49 @@ TEST(Server, RequestLimitsAndTimeouts) {
   for (auto& o : open) EXPECT_EQ(o->request("GET", "/healthz").status, 200);
   open.clear();
   EXPECT_EQ(server.stop(), 0);
+}
+
+// Runs the cho4 binary with `args`; returns its exit status.
+int run_cho4(const std::string& args) {
+  int rc = std::system((std::string(cho4_binary()) + " " + args + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+TEST(Server, BackupWhileServing) {
+  ServerProcess server;
+  ASSERT_TRUE(server.started());
+  auto st = make_stall(server, "0123456789");
+  Client c(server.port());
+  ASSERT_EQ(send_webhook(c, sepay_webhook(8100, 25000, st.account, "rau")).status, 200);
+  const auto out = server.data_dir().parent_path() / ("backups-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(out);
+  const std::string data = server.data_dir().string();
+  // The store is locked by the server: `cho4 backup --data` asks the server, with its token.
+  EXPECT_EQ(run_cho4("backup --data " + data + " --to " + (out / "one").string()), 0);
+  EXPECT_EQ(run_cho4("ledger check --data " + (out / "one").string()), 0);
+  // --server with a token file; the target must not exist yet.
+  const auto token_file = out / "admin.token";
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    std::ofstream(token_file) << server.admin_token() << "\n";
+  }
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  EXPECT_EQ(run_cho4("backup --server " + url + " --token-file " + token_file.string() + " --to " +
+                     (out / "two").string()),
+            0);
+  EXPECT_EQ(run_cho4("ledger check --data " + (out / "two").string()), 0);
+  EXPECT_NE(run_cho4("backup --server " + url + " --token-file " + token_file.string() + " --to " +
+                     (out / "two").string()),
+            0);
+  { std::ofstream(token_file) << "not-a-token\n"; }
+  EXPECT_NE(run_cho4("backup --server " + url + " --token-file " + token_file.string() + " --to " +
+                     (out / "three").string()),
+            0);
+  EXPECT_FALSE(std::filesystem::exists(out / "three"));
+  // The server kept serving throughout.
+  EXPECT_EQ(credit_count(server, st), 1u);
+  std::filesystem::remove_all(out);
 }
 
 TEST(Server, TinyQueueAnswers503WithRetryAfter) {
