@@ -244,32 +244,64 @@ asio::awaitable<void> drop_device(DeviceState& device, DeviceShared& shared,
   }
 }
 
+namespace {
+
+// One stall's catch-up read on `io`: true when the stream was read to its quiet end.
+asio::awaitable<bool> read_stall_events(asio::io_context& io, tcp::endpoint endpoint,
+                                        const std::string& stall_id, const std::string& token,
+                                        std::int64_t quiet_ms, std::vector<DeviceEvent>& events) {
+  beast::tcp_stream stream(io);
+  stream.expires_after(kConnectTimeout);
+  auto [ec] = co_await stream.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
+  if (ec) co_return false;
+  // The replay arrives at once; a quiet period with no byte ends the read.
+  co_return co_await sse_stream(
+      stream, "/v1/stalls/" + stall_id + "/events", token, 0,
+      [&](std::string_view data) {
+        DeviceEvent ev;
+        if (parse_event_json(data, ev)) events.push_back(std::move(ev));
+      },
+      std::chrono::milliseconds(quiet_ms));
+}
+
+}  // namespace
+
+std::vector<Result<std::vector<DeviceEvent>>> read_all_events(
+    tcp::endpoint endpoint, const std::vector<std::pair<std::string, std::string>>& stalls,
+    std::int64_t quiet_ms, std::size_t concurrency) {
+  asio::io_context io;
+  std::vector<std::vector<DeviceEvent>> events(stalls.size());
+  std::vector<char> ok(stalls.size(), 0);
+  std::size_t next = 0;
+  // `concurrency` workers take the next stall until none is left (one thread: no locking).
+  for (std::size_t w = 0; w < std::max<std::size_t>(1, concurrency); ++w)
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          while (next < stalls.size()) {
+            const std::size_t i = next++;
+            ok[i] = co_await read_stall_events(io, endpoint, stalls[i].first, stalls[i].second,
+                                               quiet_ms, events[i]);
+          }
+        },
+        asio::detached);
+  io.run();
+  std::vector<Result<std::vector<DeviceEvent>>> out;
+  out.reserve(stalls.size());
+  for (std::size_t i = 0; i < stalls.size(); ++i) {
+    if (ok[i]) {
+      out.emplace_back(std::move(events[i]));
+    } else {
+      out.emplace_back(unavailable("could not read the events of stall " + stalls[i].first));
+    }
+  }
+  return out;
+}
+
 Result<std::vector<DeviceEvent>> read_all_events(tcp::endpoint endpoint,
                                                  const std::string& stall_id,
                                                  const std::string& token, std::int64_t quiet_ms) {
-  asio::io_context io;
-  std::vector<DeviceEvent> events;
-  bool ok = false;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        beast::tcp_stream stream(io);
-        stream.expires_after(kConnectTimeout);
-        auto [ec] = co_await stream.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return;
-        // The replay arrives at once; a quiet period with no byte ends the read.
-        ok = co_await sse_stream(
-            stream, "/v1/stalls/" + stall_id + "/events", token, 0,
-            [&](std::string_view data) {
-              DeviceEvent ev;
-              if (parse_event_json(data, ev)) events.push_back(std::move(ev));
-            },
-            std::chrono::milliseconds(quiet_ms));
-      },
-      asio::detached);
-  io.run();
-  if (!ok) return unavailable("could not read the events of stall " + stall_id);
-  return events;
+  return std::move(read_all_events(endpoint, {{stall_id, token}}, quiet_ms, 1).front());
 }
 
 }  // namespace cho4::sim

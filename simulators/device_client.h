@@ -88,4 +88,12 @@ Result<std::vector<DeviceEvent>> read_all_events(boost::asio::ip::tcp::endpoint 
                                                  const std::string& stall_id,
                                                  const std::string& token, std::int64_t quiet_ms);
 
+// The same for many stalls, `concurrency` streams at a time on one io_context: each stream ends
+// after its own quiet period, so 1,000 stalls take seconds, not 1,000 quiet periods in a row.
+// Results are in the order of `stalls` (stall id, device token).
+std::vector<Result<std::vector<DeviceEvent>>> read_all_events(
+    boost::asio::ip::tcp::endpoint endpoint,
+    const std::vector<std::pair<std::string, std::string>>& stalls, std::int64_t quiet_ms,
+    std::size_t concurrency);
+
 }  // namespace cho4::sim

@@ -47,6 +47,8 @@ constexpr std::uint64_t kOpenFilesWanted = 65'536;
 constexpr std::int64_t kOrderRetryMs = 15'000;
 // The end-of-run catch-up read stops after this long without a new event.
 constexpr std::int64_t kCatchUpQuietMs = 1500;
+// Catch-up streams read at once at the end of a run (well under the server's connection limit).
+constexpr std::size_t kCatchUpStreams = 128;
 // Readers of server-side lists stop at the server's page ceiling (switch/limits.h kPageSizeMax).
 constexpr std::size_t kServerListMax = 1000;
 
@@ -746,13 +748,17 @@ Result<RunResult> run_simulation(const RunOptions& opt) {
     });
     std::fprintf(stderr, "cho4-sim: suspense/held lists exceed the server's page: not judged\n");
   }
-  for (const auto& s : world.stalls) {
-    auto ev = read_all_events(endpoint, s.server_id, s.device_token, kCatchUpQuietMs);
-    if (!ev.ok()) {
-      read_problems.push_back(ev.error().message());
-      continue;
+  {
+    std::vector<std::pair<std::string, std::string>> who;
+    for (const auto& s : world.stalls) who.emplace_back(s.server_id, s.device_token);
+    auto all = read_all_events(endpoint, who, kCatchUpQuietMs, kCatchUpStreams);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (!all[i].ok()) {
+        read_problems.push_back(all[i].error().message());
+        continue;
+      }
+      in.catch_up[who[i].first] = std::move(*all[i]);
     }
-    in.catch_up[s.server_id] = std::move(*ev);
   }
   for (auto& d : devices) in.devices.push_back(std::move(d->log));
 
