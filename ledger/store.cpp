@@ -82,9 +82,9 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   db.strict_bytes_per_sync = true;
   // Flushes and compactions write in paced steps instead of bursts: a burst of background
   // writeback queues ahead of the WAL's fsync and shows up as a commit-latency tail.
-  db.rate_limiter.reset(
-      rocksdb::NewGenericRateLimiter(96ll << 20, /*refill_period_us=*/20'000, /*fairness=*/10,
-                                     rocksdb::RateLimiter::Mode::kWritesOnly, /*auto_tuned=*/true));
+  db.rate_limiter.reset(rocksdb::NewGenericRateLimiter(
+      128ll << 20, /*refill_period_us=*/20'000, /*fairness=*/10,
+      rocksdb::RateLimiter::Mode::kWritesOnly, /*auto_tuned=*/false));
   db.keep_log_file_num = 4;
   db.max_total_wal_size = 256ull << 20;
   // Open reads no per-file statistics or sizes: reopen time does not grow with the store.
