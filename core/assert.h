@@ -7,8 +7,8 @@ namespace cho4::assert_internal {
 [[noreturn]] void assertion_failed(const char* expr, const char* file, int line, const char* why);
 }
 
-#define CHO4_ASSERT(cond, why)                                                       \
-  do {                                                                               \
-    if (!(cond)) [[unlikely]]                                                        \
-      ::cho4::assert_internal::assertion_failed(#cond, __FILE__, __LINE__, (why));   \
+#define CHO4_ASSERT(cond, why)                                                     \
+  do {                                                                             \
+    if (!(cond)) [[unlikely]]                                                      \
+      ::cho4::assert_internal::assertion_failed(#cond, __FILE__, __LINE__, (why)); \
   } while (0)

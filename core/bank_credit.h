@@ -36,16 +36,17 @@ struct BankCredit {
   // Idempotency key: (adapter_instance, provider_txn_id).
   std::string adapter_instance;  // configured instance name, e.g. "sepay-main"
   std::string provider_txn_id;   // the provider's id of this transaction (SePay `id`, …)
-  std::string bank_reference;    // the bank's own reference ("FT23…", "MBVCB.3278907687"), may be ""
-  std::string bank;              // the receiving bank as the provider names it (BIN, code or brand), may be ""
-  std::string account;           // receiving account number (as the provider reports it)
-  std::string sub_account;       // virtual account / sub-account, "" when none
+  std::string bank_reference;  // the bank's own reference ("FT23…", "MBVCB.3278907687"), may be ""
+  std::string bank;  // the receiving bank as the provider names it (BIN, code or brand), may be ""
+  std::string account;      // receiving account number (as the provider reports it)
+  std::string sub_account;  // virtual account / sub-account, "" when none
   Direction direction = Direction::in;
-  Money amount;                  // always positive; `direction` says which way it moved
-  std::string description;       // the transfer description exactly as received (UTF-8)
-  UnixMs occurred_at_ms = 0;     // when the bank booked it (bank time), UTC ms
-  bool occurred_date_only = false;  // the provider sent only a date (Casso v1): lateness uses received_at
-  UnixMs received_at_ms = 0;     // when cho4 received the webhook
+  Money amount;               // always positive; `direction` says which way it moved
+  std::string description;    // the transfer description exactly as received (UTF-8)
+  UnixMs occurred_at_ms = 0;  // when the bank booked it (bank time), UTC ms
+  bool occurred_date_only =
+      false;                  // the provider sent only a date (Casso v1): lateness uses received_at
+  UnixMs received_at_ms = 0;  // when cho4 received the webhook
   VerifiedScheme verified = VerifiedScheme::none;
 
   friend bool operator==(const BankCredit&, const BankCredit&) = default;

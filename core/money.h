@@ -23,8 +23,14 @@ class Money {
   constexpr Money operator+(Money o) const { return Money(vnd_ + o.vnd_); }
   constexpr Money operator-(Money o) const { return Money(vnd_ - o.vnd_); }
   constexpr Money operator-() const { return Money(-vnd_); }
-  constexpr Money& operator+=(Money o) { vnd_ += o.vnd_; return *this; }
-  constexpr Money& operator-=(Money o) { vnd_ -= o.vnd_; return *this; }
+  constexpr Money& operator+=(Money o) {
+    vnd_ += o.vnd_;
+    return *this;
+  }
+  constexpr Money& operator-=(Money o) {
+    vnd_ -= o.vnd_;
+    return *this;
+  }
 
  private:
   constexpr explicit Money(std::int64_t v) : vnd_(v) {}

@@ -65,27 +65,46 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status invalid_argument(std::string m) { return {StatusCode::invalid_argument, std::move(m)}; }
-inline Status not_found(std::string m) { return {StatusCode::not_found, std::move(m)}; }
-inline Status already_exists(std::string m) { return {StatusCode::already_exists, std::move(m)}; }
+inline Status invalid_argument(std::string m) {
+  return {StatusCode::invalid_argument, std::move(m)};
+}
+inline Status not_found(std::string m) {
+  return {StatusCode::not_found, std::move(m)};
+}
+inline Status already_exists(std::string m) {
+  return {StatusCode::already_exists, std::move(m)};
+}
 inline Status failed_precondition(std::string m) {
   return {StatusCode::failed_precondition, std::move(m)};
 }
-inline Status out_of_range(std::string m) { return {StatusCode::out_of_range, std::move(m)}; }
-inline Status unauthenticated(std::string m) { return {StatusCode::unauthenticated, std::move(m)}; }
+inline Status out_of_range(std::string m) {
+  return {StatusCode::out_of_range, std::move(m)};
+}
+inline Status unauthenticated(std::string m) {
+  return {StatusCode::unauthenticated, std::move(m)};
+}
 inline Status permission_denied(std::string m) {
   return {StatusCode::permission_denied, std::move(m)};
 }
 inline Status resource_exhausted(std::string m) {
   return {StatusCode::resource_exhausted, std::move(m)};
 }
-inline Status unavailable(std::string m) { return {StatusCode::unavailable, std::move(m)}; }
-inline Status data_loss(std::string m) { return {StatusCode::data_loss, std::move(m)}; }
-inline Status internal_error(std::string m) { return {StatusCode::internal, std::move(m)}; }
-inline Status io_error(std::string m) { return {StatusCode::io_error, std::move(m)}; }
+inline Status unavailable(std::string m) {
+  return {StatusCode::unavailable, std::move(m)};
+}
+inline Status data_loss(std::string m) {
+  return {StatusCode::data_loss, std::move(m)};
+}
+inline Status internal_error(std::string m) {
+  return {StatusCode::internal, std::move(m)};
+}
+inline Status io_error(std::string m) {
+  return {StatusCode::io_error, std::move(m)};
+}
 
 // Wraps an error value so that Result's constructor cannot confuse it with a value
-// (Result<Status, Status> stays unambiguous). `return Err(e);` or `return Err(invalid_argument(..))`.
+// (Result<Status, Status> stays unambiguous):
+// `return Err(e);` or `return Err(invalid_argument(..))`.
 template <class E>
 struct Err {
   E error;
@@ -102,7 +121,8 @@ class [[nodiscard]] Result {
   template <class F, class = std::enable_if_t<std::is_convertible_v<F, E>>>
   Result(Err<F> err) : v_(std::in_place_index<1>, E(std::move(err.error))) {}  // NOLINT
   // A Status converts implicitly when E is Status, for `return invalid_argument("...")`.
-  template <class S = E, class = std::enable_if_t<std::is_same_v<S, Status> && !std::is_same_v<T, Status>>>
+  template <class S = E,
+            class = std::enable_if_t<std::is_same_v<S, Status> && !std::is_same_v<T, Status>>>
   Result(Status status) : v_(std::in_place_index<1>, std::move(status)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
@@ -143,7 +163,9 @@ class [[nodiscard]] Result {
 };
 
 namespace status_internal {
-inline const Status& as_status(const Status& s) { return s; }
+inline const Status& as_status(const Status& s) {
+  return s;
+}
 template <class T>
 Status as_status(const Result<T, Status>& r) {
   return r.ok() ? Status() : r.error();
@@ -166,7 +188,7 @@ Status as_status(const Result<T, Status>& r) {
 // (wrapped in Err so that any Result<U, E> with the same E is returned).
 #define CHO4_ASSIGN_OR_RETURN(lhs, expr) \
   CHO4_ASSIGN_OR_RETURN_IMPL_(CHO4_CONCAT_(_cho4_result_, __LINE__), lhs, expr)
-#define CHO4_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)     \
-  auto tmp = (expr);                                    \
+#define CHO4_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)          \
+  auto tmp = (expr);                                         \
   if (!tmp.ok()) return ::cho4::Err(std::move(tmp).error()); \
   lhs = std::move(tmp).value()

@@ -26,8 +26,8 @@ void append_utf8(std::string& out, char32_t cp);
 
 // ---- Folding ----
 // Folds Vietnamese (and other Latin) letters to ASCII: NFD, combining marks U+0300..U+036F dropped,
-// đ→d and Đ→D. ASCII passes through unchanged; any other code point and malformed bytes are dropped.
-// "Chuyển tiền Đà Nẵng" → "Chuyen tien Da Nang".
+// đ→d and Đ→D. ASCII passes through unchanged; any other code point and malformed bytes are
+// dropped. "Chuyển tiền Đà Nẵng" → "Chuyen tien Da Nang".
 std::string fold_to_ascii(std::string_view text);
 // NAPAS's rule for QR text fields: fold_to_ascii, then keep only [A-Za-z0-9 ].
 std::string fold_to_qr_text(std::string_view text);

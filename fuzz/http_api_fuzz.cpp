@@ -3,9 +3,9 @@
 // adapters registry with a SePay HMAC instance, auth, notify hub, metrics, profiles.
 //
 // Input: "METHOD TARGET\n<header lines>\n--\n<body>". So that the fuzzer reaches the handlers
-// behind authentication, the template variables $ADMIN $MANAGER $DEVICE (tokens), $MARKET $STALL $ORDER
-// (ids of a market set up at start) and, in headers, $TS and $SIG (a valid SePay timestamp and
-// HMAC over the body) are replaced before the request is handled.
+// behind authentication, the template variables $ADMIN $MANAGER $DEVICE (tokens), $MARKET $STALL
+// $ORDER (ids of a market set up at start) and, in headers, $TS and $SIG (a valid SePay timestamp
+// and HMAC over the body) are replaced before the request is handled.
 //
 // The admin backup route is left out: it writes wherever its body points.
 //
