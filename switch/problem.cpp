@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/json.hpp>
 
+#include "core/vn_text.h"
 #include "switch/limits.h"
 
 namespace cho4::server {
@@ -52,14 +53,56 @@ const ProblemInfo& problem_info(Problem p) {
   return problem_info(Problem::internal);
 }
 
+namespace {
+
+// Problem bodies echo request paths and messages, which may carry any bytes: keep them valid
+// UTF-8 (so valid JSON). Each byte that does not start a valid UTF-8 sequence becomes `bad`'s
+// output: "%XX" in the instance (a URI reference), U+FFFD in the detail.
+template <class Replace>
+std::string as_valid_utf8(std::string_view in, Replace bad) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size();) {
+    const auto lead = static_cast<unsigned char>(in[i]);
+    const std::size_t len = lead < 0x80           ? 1
+                            : (lead >> 5) == 0x6  ? 2
+                            : (lead >> 4) == 0xE  ? 3
+                            : (lead >> 3) == 0x1E ? 4
+                                                  : 0;
+    if (len > 0 && i + len <= in.size() && is_valid_utf8(in.substr(i, len))) {
+      out.append(in.substr(i, len));
+      i += len;
+    } else {
+      bad(out, lead);
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string percent_encode_invalid_utf8(std::string_view uri) {
+  return as_valid_utf8(uri, [](std::string& out, unsigned char b) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out += '%';
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  });
+}
+
+std::string replace_invalid_utf8(std::string_view text) {
+  return as_valid_utf8(text, [](std::string& out, unsigned char) { out += "\xEF\xBF\xBD"; });
+}
+
 Response make_problem(Problem p, std::string_view detail, std::string_view instance) {
   const auto& info = problem_info(p);
   boost::json::object o;
   o["type"] = std::string(kProblemTypeBase) + std::string(info.slug);
   o["title"] = info.title;
   o["status"] = info.http_status;
-  if (!detail.empty()) o["detail"] = detail;
-  if (!instance.empty()) o["instance"] = instance;
+  if (!detail.empty()) o["detail"] = replace_invalid_utf8(detail);
+  if (!instance.empty()) o["instance"] = percent_encode_invalid_utf8(instance);
   Response r;
   r.status = info.http_status;
   r.content_type = "application/problem+json";

@@ -51,6 +51,11 @@ inline constexpr std::string_view kProblemTypeBase = "https://cho4.vn/problems/"
 // A problem+json response. `instance` is the request path. 503s carry Retry-After.
 Response make_problem(Problem p, std::string_view detail, std::string_view instance);
 
+// Valid UTF-8 from any bytes, for text echoed in answers: each byte that does not start a valid
+// sequence becomes "%XX" (URI references: a problem's `instance`) or U+FFFD (prose: `detail`).
+std::string percent_encode_invalid_utf8(std::string_view uri);
+std::string replace_invalid_utf8(std::string_view text);
+
 // The problem a Status from a lower module maps to (not_found → not_found, invalid_argument →
 // invalid_field, resource_exhausted → overloaded, unavailable → store_unavailable, …).
 Problem problem_for(const Status& s);
