@@ -38,14 +38,17 @@ TEST(Problem, ResponseIsProblemJson) {
 // Found by http_api_fuzz: `GET /m\xad…etrics` answered a 404 whose body was not valid JSON
 // (the path's bytes were echoed as they came).
 TEST(Problem, EchoedBytesStayValidUtf8) {
-  const std::string path = "/m\xad\xad" "etrics/Ch\xe1\xbb\xa3/\xc3";
+  const std::string path =
+      "/m\xad\xad"
+      "etrics/Ch\xe1\xbb\xa3/\xc3";
   auto r = make_problem(Problem::not_found, "no route for " + path, path);
   boost::system::error_code ec;
   auto v = boost::json::parse(r.body, ec);
   ASSERT_FALSE(ec) << r.body;
   EXPECT_EQ(v.at("instance").as_string(), "/m%AD%ADetrics/Ch\xe1\xbb\xa3/%C3");
   EXPECT_EQ(v.at("detail").as_string(),
-            "no route for /m\xef\xbf\xbd\xef\xbf\xbd" "etrics/Ch\xe1\xbb\xa3/\xef\xbf\xbd");
+            "no route for /m\xef\xbf\xbd\xef\xbf\xbd"
+            "etrics/Ch\xe1\xbb\xa3/\xef\xbf\xbd");
   EXPECT_EQ(percent_encode_invalid_utf8("/v1/stalls/7"), "/v1/stalls/7");
   EXPECT_EQ(replace_invalid_utf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 }
