@@ -160,7 +160,12 @@ class SseSession final : public Connection, public DeviceSink {
         "slow device disconnected",
         {{"stall_id", grant_.stall.value}, {"remote", remote_}, {"queued", queue_.size()}});
     closing_ = true;
-    queue_.clear();
+    // The item being written stays until on_write, whose successful completion may already be
+    // queued behind the events that overflowed: its buffer must outlive the write.
+    if (writing_ && !queue_.empty())
+      queue_.erase(std::next(queue_.begin()), queue_.end());
+    else
+      queue_.clear();
     heartbeat_.cancel();
     close_stream(stream_);
   }
@@ -176,7 +181,7 @@ class SseSession final : public Connection, public DeviceSink {
   void on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
     beast::get_lowest_layer(stream_).expires_never();
-    if (ec) {
+    if (ec || queue_.empty()) {
       closing_ = true;
       heartbeat_.cancel();
       return;

@@ -134,10 +134,19 @@ class WebSocketSession final : public Connection, public DeviceSink {
         "slow device disconnected",
         {{"stall_id", grant_.stall.value}, {"remote", remote_}, {"queued", queue_.size()}});
     closing_ = true;
-    queue_.clear();
+    discard_unwritten();
     // Cut the socket: a close handshake would wait behind the very writes that are stuck.
     beast::error_code ec;
     beast::get_lowest_layer(ws_).socket().close(ec);
+  }
+
+  // Drops the queued frames, but not the one being written: its buffer must live until on_write,
+  // whose successful completion may already be queued behind the events that overflowed.
+  void discard_unwritten() {
+    if (writing_ && !queue_.empty())
+      queue_.erase(std::next(queue_.begin()), queue_.end());
+    else
+      queue_.clear();
   }
 
   void close_with(websocket::close_code code, const char* why) {
@@ -154,7 +163,7 @@ class WebSocketSession final : public Connection, public DeviceSink {
 
   void on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
-    if (ec) return;
+    if (ec || queue_.empty()) return;
     const Frame& f = queue_.front();
     if (f.kind == Frame::Kind::credit) {
       ctx_.metrics.events_delivered.fetch_add(1);

@@ -334,5 +334,68 @@ TEST_F(Exhaustion, DeviceThatNeverReadsItsWebSocket) {
   EXPECT_TRUE(slow_cut) << "a device that reads nothing was kept through " << posted << " events";
 }
 
+// Regression: with the device queue nearly full, a burst of events for one stall overflowed it
+// while the previous frame's write had just completed, and the slow-device cut freed the frame
+// that write's (already queued, successful) completion then popped: the server aborted with
+// "double free or corruption" at 10,000 payments/s in the simulator. A queue of 2 and bursts on 8
+// connections make the same order of events happen every round.
+TEST_F(Exhaustion, DevicesCutOffRightAfterAWriteCompletes) {
+  start(R"({"device_queue_max": 2})");
+  if (HasFatalFailure()) return;
+  long cut = 0;
+  for (int round = 0; round < 12; ++round) {
+    // Devices that keep their sockets open but read nothing: the kernel's buffers take the first
+    // frames, so writes complete at once and the burst overflows the two-frame queue.
+    std::vector<Connection> devices(4);
+    for (std::size_t d = 0; d < devices.size(); ++d) {
+      ASSERT_TRUE(devices[d].open(server_.port()));
+      const std::string auth = "Authorization: Bearer " + s_.device_other + "\r\n";
+      if (d % 2 == 0) {
+        ASSERT_TRUE(devices[d].send_all(
+            "GET /v1/stalls/" + s_.stall_other +
+            "/ws HTTP/1.1\r\nHost: cho4\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+            auth + "\r\n"));
+        ASSERT_EQ(devices[d].read_response(10s).status, 101);
+      } else {
+        ASSERT_TRUE(devices[d].send_all("GET /v1/stalls/" + s_.stall_other +
+                                        "/events HTTP/1.1\r\nHost: cho4\r\n" + auth + "\r\n"));
+      }
+    }
+    std::this_thread::sleep_for(100ms);  // subscribed (SSE answers without a reply to wait for)
+    std::vector<std::thread> lanes;
+    std::atomic<int> acknowledged{0};
+    for (int lane = 0; lane < 8; ++lane) {
+      lanes.emplace_back([&, lane] {
+        Connection c;
+        for (int i = 0; i < 20; ++i) {
+          if (!c.is_open() && !c.open(server_.port())) continue;
+          const auto w = sepay_webhook(secrets_, 900000 + round * 1000 + lane * 100 + i, 3000,
+                                       s_.stall_other_account, "dot hang", unix_now_s());
+          if (!c.send_all(format_request("POST", w.target, w.headers, w.body, true))) {
+            c.close();
+            continue;
+          }
+          const auto r = c.read_response(20s);
+          if (r.status == 200) ++acknowledged;
+          if (r.closed || r.status == 0) c.close();
+        }
+      });
+    }
+    for (auto& t : lanes) t.join();
+    if (!server_.running()) {
+      const std::string log = server_.log_text();
+      FAIL() << "the server died in round " << round << "; the end of its log:\n"
+             << log.substr(log.size() > 3000 ? log.size() - 3000 : 0);
+    }
+    ASSERT_EQ(http(server_.port(), "GET", "/healthz").status, 200);
+    EXPECT_EQ(acknowledged.load(), 160) << "round " << round;
+    for (auto& d : devices)
+      if (d.wait_closed(200ms)) ++cut;
+  }
+  std::printf("[burst] 12 rounds of 160 webhooks, %ld of 48 devices cut off as slow\n", cut);
+  EXPECT_GT(cut, 0) << "no burst overflowed a device queue: the test did not exercise the cut";
+}
+
 }  // namespace
 }  // namespace cho4::hostile
