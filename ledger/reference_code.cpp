@@ -50,14 +50,27 @@ char normalize_symbol(char c) {
   }
 }
 
-unsigned weighted_sum(std::string_view body) {
-  unsigned sum = 0;
+// kWeighted[i][v] = v · alpha^(i+1) for the body's positions: the description matcher checks every
+// 9-symbol window of every credit, so the field multiplications are done once, at compile time.
+using WeightTable = std::array<std::array<std::uint8_t, 32>, kReferenceBodyLength>;
+constexpr WeightTable make_weighted() {
+  WeightTable t{};
   unsigned weight = 2;  // alpha
-  for (char c : body) {
-    int v = symbol_value(c);
-    CHO4_ASSERT(v >= 0, "reference body must be Crockford symbols");
-    sum ^= gf_mul(static_cast<unsigned>(v), weight);
+  for (auto& row : t) {
+    for (unsigned v = 0; v < 32; ++v) row[v] = static_cast<std::uint8_t>(gf_mul(v, weight));
     weight = gf_mul(weight, 2);
+  }
+  return t;
+}
+constexpr WeightTable kWeighted = make_weighted();
+
+unsigned weighted_sum(std::string_view body) {
+  CHO4_ASSERT(body.size() <= kReferenceBodyLength, "reference body longer than 8 symbols");
+  unsigned sum = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    int v = symbol_value(body[i]);
+    CHO4_ASSERT(v >= 0, "reference body must be Crockford symbols");
+    sum ^= kWeighted[i][static_cast<unsigned>(v)];
   }
   return sum;
 }
