@@ -65,7 +65,6 @@ void NotifyHub::publish(std::span<const ledger::OutboxEvent> events) {
 #else
     (void)n;
 #endif
-    auto shared = std::make_shared<HubEvent>(HubEvent{e, event_json_text(e, false)});
     targets.clear();
     {
       std::lock_guard lock(mu_);
@@ -74,6 +73,10 @@ void NotifyHub::publish(std::span<const ledger::OutboxEvent> events) {
       for (const auto& device : it->second)
         if (auto p = device.sink.lock()) targets.push_back(std::move(p));
     }
+    // Most stalls have no device connected at a given moment: the text is built only for those
+    // that do (a device that connects later reads the event from the outbox).
+    if (targets.empty()) continue;
+    auto shared = std::make_shared<HubEvent>(HubEvent{e, event_json_text(e, false)});
     for (auto& t : targets) t->push(shared);
   }
 }
