@@ -1,11 +1,11 @@
 // cho4-ledger-bench: the ledger engine against the machine's ceiling.
 //
 //   cho4-ledger-bench [--seconds S] [--batch N] [--dir DIR]     throughput, engine vs raw RocksDB
-//   cho4-ledger-bench --latency [--rate R] [--seconds S]        commit latency at R credits/s
-//   offered cho4-ledger-bench --scale N                                 N credits stored: reopen,
-//   crash
+//   cho4-ledger-bench --latency [--rate R] [--seconds S]        commit latency at R offered
+//   cho4-ledger-bench --scale N                                 N credits stored: reopen, crash
 //                                                               reopen, a stall's daily total
 //   cho4-ledger-bench --smoke                                   all of the above, tiny (CI)
+//   --background-normal (with any mode): RocksDB's background threads at normal CPU priority
 //
 // Throughput: one producer submits one-credit ingest commands (what one webhook makes) as fast as
 // the bounded queue takes them; the writer groups up to --batch credits per synced WriteBatch.
@@ -43,6 +43,9 @@ namespace {
 
 // Diagnostic only (--no-sync): both sides skip fsync, showing the CPU ceiling apart from the disk.
 bool g_no_sync = false;
+// --background-normal: RocksDB's flush and compaction threads at normal CPU priority instead of
+// the engine's default nice 19 (both sides), to measure what the lower priority changes.
+bool g_background_low = true;
 
 constexpr int kStalls = 200;
 constexpr int kOrders = 5000;
@@ -97,6 +100,7 @@ std::unique_ptr<Engine> open_engine(const std::string& dir, Clock& clock, std::s
   o.queue_capacity = std::max<std::size_t>(4 * batch, 16384);
   o.batch_wait_max = std::chrono::microseconds(200);
   o.unsafe_skip_sync = g_no_sync;
+  o.background_low_priority = g_background_low;
   auto e = Engine::open(o);
   if (!e.ok()) {
     std::fprintf(stderr, "open %s: %s\n", dir.c_str(), e.error().to_string().c_str());
@@ -197,6 +201,7 @@ IngestFigures raw_rocksdb(const std::string& dir, double seconds, std::size_t ba
   StoreOptions so;
   so.path = dir;
   so.statistics = true;
+  so.background_low_priority = g_background_low;
   std::filesystem::create_directories(dir);
   auto store = Store::open(so);
   if (!store.ok()) std::exit(3);
@@ -435,11 +440,13 @@ int main(int argc, char** argv) {
       dir = next();
     else if (a == "--no-sync")
       g_no_sync = true;
+    else if (a == "--background-normal")
+      g_background_low = false;
     else {
       std::fprintf(
           stderr,
           "usage: cho4-ledger-bench [--smoke] [--seconds S] [--batch N] [--latency [--rate R]] "
-          "[--scale N] [--dir DIR] [--no-sync]\n");
+          "[--scale N] [--dir DIR] [--no-sync] [--background-normal]\n");
       return 2;
     }
   }

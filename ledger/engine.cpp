@@ -203,6 +203,7 @@ class EngineImpl final : public Engine {
     so.file_system = options_.file_system;
     so.env = options_.env;
     so.statistics = true;
+    so.background_low_priority = options_.background_low_priority;
     auto health = health_;
     so.on_background_error = [health](const std::string& why) { health->fail(why); };
     if (!options_.read_only && options_.create_if_missing) {

@@ -176,6 +176,9 @@ struct Options {
   bool unsafe_skip_sync = false;
   bool create_if_missing = true;
   bool read_only = false;  // open for offline checks (no writer thread)
+  // Flushes and compactions at the lowest CPU priority, so they never delay commits and
+  // notifications on a busy core (StoreOptions::background_low_priority).
+  bool background_low_priority = true;
 };
 
 // ---- Query results ----

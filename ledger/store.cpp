@@ -112,6 +112,12 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
       {schema::kStateCf, cf_options(true, 32 << 20)},
       {schema::kDeadCf, cf_options(false, 4 << 20)},
   };
+  if (options.background_low_priority && !options.read_only) {
+    // Lowers the threads that exist and those the pools start later. Not supported on every
+    // platform: the store works without it.
+    for (auto pool : {rocksdb::Env::Priority::LOW, rocksdb::Env::Priority::HIGH})
+      db.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow).PermitUncheckedError();
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
       options.read_only

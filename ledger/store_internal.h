@@ -26,6 +26,11 @@ struct StoreOptions {
   std::shared_ptr<rocksdb::FileSystem> file_system;  // wraps the default file system when set
   rocksdb::Env* env = nullptr;
   bool statistics = false;
+  // Run RocksDB's flush and compaction threads at the lowest CPU priority (nice 19). They are
+  // the process's bulk work; at normal priority a compaction slice delays the I/O and ledger
+  // threads sharing its core by whole scheduler periods, the commit-latency tail. The pools are
+  // the process's (Env::Default()'s), so this applies to every store the process opens.
+  bool background_low_priority = false;
   // Called from RocksDB's background threads when a flush or compaction fails (disk full).
   std::function<void(const std::string&)> on_background_error;
 };

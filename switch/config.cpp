@@ -131,13 +131,16 @@ Result<ServerConfig> parse_config(std::string_view json_text) {
   if (auto* l = o.if_contains("ledger")) {
     if (!l->is_object()) return field_error("ledger", "must be an object");
     const auto& lo = l->as_object();
-    CHO4_RETURN_IF_ERROR(only_keys(
-        lo, {"batch_max_entries", "batch_max_wait_us", "order_lifetime_s", "outbox_retention_s"},
-        "ledger"));
+    CHO4_RETURN_IF_ERROR(only_keys(lo,
+                                   {"batch_max_entries", "batch_max_wait_us", "order_lifetime_s",
+                                    "outbox_retention_s", "background_low_priority"},
+                                   "ledger"));
     CHO4_RETURN_IF_ERROR(read_uint(lo, "batch_max_entries", c.ledger.batch_max_entries));
     CHO4_RETURN_IF_ERROR(read_uint(lo, "batch_max_wait_us", c.ledger.batch_max_wait_us));
     CHO4_RETURN_IF_ERROR(read_uint(lo, "order_lifetime_s", c.ledger.order_lifetime_s));
     CHO4_RETURN_IF_ERROR(read_uint(lo, "outbox_retention_s", c.ledger.outbox_retention_s));
+    CHO4_RETURN_IF_ERROR(
+        read_bool(lo, "background_low_priority", c.ledger.background_low_priority));
   }
   if (auto* t = o.if_contains("tls")) {
     if (!t->is_object()) return field_error("tls", "must be an object");

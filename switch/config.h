@@ -35,6 +35,7 @@ struct LedgerTuning {
   std::int64_t batch_max_wait_us = 1000;
   std::int64_t order_lifetime_s = 15 * 60;
   std::int64_t outbox_retention_s = 7 * 24 * 3600;
+  bool background_low_priority = true;  // RocksDB flushes and compactions at nice 19
 };
 
 struct TlsConfig {

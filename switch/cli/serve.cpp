@@ -153,6 +153,7 @@ int run_serve(Args args) {
   opts.queue_capacity = config.limits.engine_queue_capacity;
   opts.batch_entries_max = config.ledger.batch_max_entries;
   opts.batch_wait_max = std::chrono::microseconds(config.ledger.batch_max_wait_us);
+  opts.background_low_priority = config.ledger.background_low_priority;
   opts.order_lifetime_ms = config.ledger.order_lifetime_s * 1000;
   opts.outbox_retention_ms = config.ledger.outbox_retention_s * 1000;
   auto engine_or = ledger::Engine::open(opts);

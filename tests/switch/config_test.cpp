@@ -18,7 +18,7 @@ TEST(Config, ParsesEveryDocumentedKey) {
                "keep_alive_idle_ms": 30000, "write_timeout_ms": 10000, "connections_max": 100,
                "device_queue_max": 64, "heartbeat_interval_ms": 10000, "engine_queue_capacity": 1000},
     "ledger": {"batch_max_entries": 500, "batch_max_wait_us": 200, "order_lifetime_s": 600,
-               "outbox_retention_s": 86400},
+               "outbox_retention_s": 86400, "background_low_priority": false},
     "tls": {"cert_file": "/etc/cho4/cert.pem", "key_file": "/etc/cho4/key.pem"},
     "adapters": [{"kind": "sepay", "name": "sepay-main", "auth": "hmac", "secret_env": "X"}]
   })");
@@ -31,6 +31,7 @@ TEST(Config, ParsesEveryDocumentedKey) {
   EXPECT_EQ(c->limits.connections_max, 100u);
   EXPECT_EQ(c->limits.engine_queue_capacity, 1000u);
   EXPECT_EQ(c->ledger.order_lifetime_s, 600);
+  EXPECT_FALSE(c->ledger.background_low_priority);
   EXPECT_TRUE(c->tls.enabled());
   EXPECT_EQ(c->adapters.size(), 1u);
 }
