@@ -1,5 +1,8 @@
 #include "simulators/device_client.h"
 
+#include <algorithm>
+#include <optional>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -246,7 +249,24 @@ asio::awaitable<void> drop_device(DeviceState& device, DeviceShared& shared,
 
 namespace {
 
-// One stall's catch-up read on `io`: true when the stream was read to its quiet end.
+// The last_seq of a stream's hello frame, or nullopt for any other frame.
+std::optional<std::uint64_t> hello_last_seq(std::string_view json) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto& o = v.as_object();
+  auto* type = o.if_contains("type");
+  auto* last = o.if_contains("last_seq");
+  if (!type || !type->is_string() || type->as_string() != "hello" || !last) return std::nullopt;
+  if (last->is_uint64()) return last->as_uint64();
+  if (last->is_int64() && last->as_int64() >= 0) return std::uint64_t(last->as_int64());
+  return std::nullopt;
+}
+
+// One stall's catch-up read on `io`: true when the stream delivered every event up to the
+// last_seq its hello announced. The read ends there, not on a quiet period, so a server still
+// busy with a backlog cannot make the read look complete while it is cut short; silence longer
+// than `quiet_ms` fails it.
 asio::awaitable<bool> read_stall_events(asio::io_context& io, tcp::endpoint endpoint,
                                         const std::string& stall_id, const std::string& token,
                                         std::int64_t quiet_ms, std::vector<DeviceEvent>& events) {
@@ -254,14 +274,26 @@ asio::awaitable<bool> read_stall_events(asio::io_context& io, tcp::endpoint endp
   stream.expires_after(kConnectTimeout);
   auto [ec] = co_await stream.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;
-  // The replay arrives at once; a quiet period with no byte ends the read.
-  co_return co_await sse_stream(
+  std::optional<std::uint64_t> last_seq;
+  std::uint64_t max_seq = 0;
+  auto complete = [&] { return last_seq && max_seq >= *last_seq; };
+  co_await sse_stream(
       stream, "/v1/stalls/" + stall_id + "/events", token, 0,
       [&](std::string_view data) {
         DeviceEvent ev;
-        if (parse_event_json(data, ev)) events.push_back(std::move(ev));
+        if (parse_event_json(data, ev)) {
+          max_seq = std::max(max_seq, ev.seq);
+          events.push_back(std::move(ev));
+        } else if (auto last = hello_last_seq(data)) {
+          last_seq = last;
+        }
+        if (complete()) {
+          beast::error_code ignored;
+          stream.socket().close(ignored);  // ends the read loop
+        }
       },
       std::chrono::milliseconds(quiet_ms));
+  co_return complete();
 }
 
 }  // namespace

@@ -82,14 +82,15 @@ boost::asio::awaitable<void> drop_device(DeviceState& device, DeviceShared& shar
 // non-credit messages (hello, history_truncated, pings).
 bool parse_event_json(std::string_view json, DeviceEvent& out);
 
-// Reads every event of a stall from cursor 0 over SSE until no new event arrives for quiet_ms
-// (the verdict's catch-up read of the server's truth). Blocking; its own io_context.
+// Reads every event of a stall from cursor 0 over SSE up to the last sequence the stream's hello
+// announces (the verdict's catch-up read of the server's truth); fails when the stream falls
+// silent for quiet_ms before that. Blocking; its own io_context.
 Result<std::vector<DeviceEvent>> read_all_events(boost::asio::ip::tcp::endpoint endpoint,
                                                  const std::string& stall_id,
                                                  const std::string& token, std::int64_t quiet_ms);
 
-// The same for many stalls, `concurrency` streams at a time on one io_context: each stream ends
-// after its own quiet period, so 1,000 stalls take seconds, not 1,000 quiet periods in a row.
+// The same for many stalls, `concurrency` streams at a time on one io_context, so 1,000 stalls
+// take seconds.
 // Results are in the order of `stalls` (stall id, device token).
 std::vector<Result<std::vector<DeviceEvent>>> read_all_events(
     boost::asio::ip::tcp::endpoint endpoint,

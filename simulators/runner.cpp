@@ -45,8 +45,9 @@ constexpr int kRetryScheduleMinutes[] = {0, 1, 1, 2, 3, 5, 8, 13};
 constexpr std::uint64_t kOpenFilesWanted = 65'536;
 // Order creation may meet a restarting server: retry for this long.
 constexpr std::int64_t kOrderRetryMs = 15'000;
-// The end-of-run catch-up read stops after this long without a new event.
-constexpr std::int64_t kCatchUpQuietMs = 1500;
+// The end-of-run catch-up read of a stall ends at the last_seq its hello announced; this long
+// without a byte before that fails the read (a server still working off a backlog pauses).
+constexpr std::int64_t kCatchUpQuietMs = 15'000;
 // Catch-up streams read at once at the end of a run (well under the server's connection limit).
 constexpr std::size_t kCatchUpStreams = 128;
 // Readers of server-side lists stop at the server's page ceiling (switch/limits.h kPageSizeMax).
