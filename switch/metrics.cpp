@@ -55,12 +55,16 @@ void Histogram::render(std::string& out, std::string_view name, std::string_view
   out += std::string(name) + "_count" + lb + ' ' + std::to_string(count_) + '\n';
 }
 
-void LabeledCounter::add(const std::string& labels, std::uint64_t n) {
+void LabeledCounter::add(std::string_view labels, std::uint64_t n) {
   std::lock_guard lock(mu_);
-  values_[labels] += n;
+  if (auto it = values_.find(labels); it != values_.end()) {
+    it->second += n;
+  } else {
+    values_.emplace(std::string(labels), n);
+  }
 }
 
-std::uint64_t LabeledCounter::get(const std::string& labels) const {
+std::uint64_t LabeledCounter::get(std::string_view labels) const {
   std::lock_guard lock(mu_);
   auto it = values_.find(labels);
   return it == values_.end() ? 0 : it->second;
@@ -72,8 +76,8 @@ void LabeledCounter::render(std::string& out, std::string_view name) const {
     out += std::string(name) + '{' + labels + "} " + std::to_string(v) + '\n';
 }
 
-std::string prom_escape(std::string_view v) {
-  std::string out;
+namespace {
+void append_escaped(std::string& out, std::string_view v) {
   for (char c : v) {
     if (c == '\\' || c == '"') {
       out += '\\';
@@ -84,15 +88,35 @@ std::string prom_escape(std::string_view v) {
       out += c;
     }
   }
+}
+}  // namespace
+
+std::string prom_escape(std::string_view v) {
+  std::string out;
+  append_escaped(out, v);
   return out;
 }
 
 namespace {
-std::string request_labels(std::string_view route, int status) {
-  return "route=\"" + prom_escape(route) + "\",status=\"" + std::to_string(status) + "\"";
+// Label texts are built in a per-thread buffer: every request records two counters, and building
+// each label as a fresh string cost several allocations per request.
+std::string_view request_labels(std::string_view route, int status) {
+  thread_local std::string buf;
+  buf.assign("route=\"");
+  append_escaped(buf, route);
+  buf += "\",status=\"";
+  buf += std::to_string(status);
+  buf += '"';
+  return buf;
 }
-std::string webhook_labels(std::string_view instance, std::string_view outcome) {
-  return "instance=\"" + prom_escape(instance) + "\",outcome=\"" + prom_escape(outcome) + "\"";
+std::string_view webhook_labels(std::string_view instance, std::string_view outcome) {
+  thread_local std::string buf;
+  buf.assign("instance=\"");
+  append_escaped(buf, instance);
+  buf += "\",outcome=\"";
+  append_escaped(buf, outcome);
+  buf += '"';
+  return buf;
 }
 }  // namespace
 

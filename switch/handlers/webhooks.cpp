@@ -26,6 +26,9 @@ adapters::HttpRequest to_adapter_request(const Request& r) {
 // credentials, so only their hash is kept).
 std::string headers_digest(const Request& r) {
   std::string all;
+  std::size_t size = 0;
+  for (const auto& [k, v] : r.headers.fields()) size += k.size() + v.size() + 3;
+  all.reserve(size);
   for (const auto& [k, v] : r.headers.fields()) {
     for (char c : k) all += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     all += ": ";
