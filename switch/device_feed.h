@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,17 @@ class Engine;
 }
 
 namespace cho4::server {
+
+// Drops a device session's queued frames except the one being written (the front, while
+// `writing`): its buffer must outlive the write, whose successful completion may already be
+// queued behind the events that overflowed the queue.
+template <class Queue>
+void discard_unwritten(Queue& queue, bool writing) {
+  if (writing && !queue.empty())
+    queue.erase(std::next(queue.begin()), queue.end());
+  else
+    queue.clear();
+}
 
 struct Frame {
   enum class Kind { hello, credit, history_truncated } kind = Kind::credit;

@@ -160,12 +160,7 @@ class SseSession final : public Connection, public DeviceSink {
         "slow device disconnected",
         {{"stall_id", grant_.stall.value}, {"remote", remote_}, {"queued", queue_.size()}});
     closing_ = true;
-    // The item being written stays until on_write, whose successful completion may already be
-    // queued behind the events that overflowed: its buffer must outlive the write.
-    if (writing_ && !queue_.empty())
-      queue_.erase(std::next(queue_.begin()), queue_.end());
-    else
-      queue_.clear();
+    discard_unwritten(queue_, writing_);
     heartbeat_.cancel();
     close_stream(stream_);
   }

@@ -134,19 +134,10 @@ class WebSocketSession final : public Connection, public DeviceSink {
         "slow device disconnected",
         {{"stall_id", grant_.stall.value}, {"remote", remote_}, {"queued", queue_.size()}});
     closing_ = true;
-    discard_unwritten();
+    discard_unwritten(queue_, writing_);
     // Cut the socket: a close handshake would wait behind the very writes that are stuck.
     beast::error_code ec;
     beast::get_lowest_layer(ws_).socket().close(ec);
-  }
-
-  // Drops the queued frames, but not the one being written: its buffer must live until on_write,
-  // whose successful completion may already be queued behind the events that overflowed.
-  void discard_unwritten() {
-    if (writing_ && !queue_.empty())
-      queue_.erase(std::next(queue_.begin()), queue_.end());
-    else
-      queue_.clear();
   }
 
   void close_with(websocket::close_code code, const char* why) {

@@ -128,6 +128,30 @@ class Exhaustion : public ::testing::Test {
     baseline_ = client_->run(2s);
     ASSERT_EQ(baseline_.failures, 0u);
   }
+  // A bank's burst: `lanes` keep-alive connections each post `per_lane` signed SePay credits of
+  // `amount` đồng to the other stall (ids from `first_id`), counting the acknowledged ones.
+  std::vector<std::thread> start_burst(int lanes, int per_lane, long long first_id,
+                                       long long amount, std::atomic<long>& acknowledged) {
+    std::vector<std::thread> threads;
+    for (int lane = 0; lane < lanes; ++lane) {
+      threads.emplace_back([this, lane, per_lane, first_id, amount, &acknowledged] {
+        Connection c;
+        for (int i = 0; i < per_lane; ++i) {
+          if (!c.is_open() && !c.open(server_.port())) continue;
+          const auto w = sepay_webhook(secrets_, first_id + lane * per_lane + i, amount,
+                                       s_.stall_other_account, "hang loat", unix_now_s());
+          if (!c.send_all(format_request("POST", w.target, w.headers, w.body, true))) {
+            c.close();
+            continue;
+          }
+          const auto r = c.read_response(20s);
+          if (r.status == 200) ++acknowledged;
+          if (r.closed || r.status == 0) c.close();
+        }
+      });
+    }
+    return threads;
+  }
   void TearDown() override {
     if (server_.running()) {
       // Still healthy, and the ledger passes its own check after the attack.
@@ -299,24 +323,7 @@ TEST_F(Exhaustion, DeviceThatNeverReadsItsWebSocket) {
   // 3,000 more on 4 keep-alive connections makes far more events than its buffers hold.
   const long posted_before = client_->credits_posted();
   std::atomic<long> burst_posted{0};
-  std::vector<std::thread> burst;
-  for (int lane = 0; lane < 4; ++lane) {
-    burst.emplace_back([&, lane] {
-      Connection c;
-      for (int i = 0; i < 750; ++i) {
-        if (!c.is_open() && !c.open(server_.port())) continue;
-        const auto w = sepay_webhook(secrets_, 800000 + lane * 1000 + i, 2000,
-                                     s_.stall_other_account, "hang loat", unix_now_s());
-        if (!c.send_all(format_request("POST", w.target, w.headers, w.body, true))) {
-          c.close();
-          continue;
-        }
-        const auto r = c.read_response(20s);
-        if (r.status == 200) ++burst_posted;
-        if (r.closed || r.status == 0) c.close();
-      }
-    });
-  }
+  std::vector<std::thread> burst = start_burst(4, 750, 800000, 2000, burst_posted);
   const Latencies loaded = client_->run(10s);
   for (auto& t : burst) t.join();
   const long posted = client_->credits_posted() - posted_before + burst_posted.load();
@@ -363,26 +370,8 @@ TEST_F(Exhaustion, DevicesCutOffRightAfterAWriteCompletes) {
       }
     }
     std::this_thread::sleep_for(100ms);  // subscribed (SSE answers without a reply to wait for)
-    std::vector<std::thread> lanes;
-    std::atomic<int> acknowledged{0};
-    for (int lane = 0; lane < 8; ++lane) {
-      lanes.emplace_back([&, lane] {
-        Connection c;
-        for (int i = 0; i < 20; ++i) {
-          if (!c.is_open() && !c.open(server_.port())) continue;
-          const auto w = sepay_webhook(secrets_, 900000 + round * 1000 + lane * 100 + i, 3000,
-                                       s_.stall_other_account, "dot hang", unix_now_s());
-          if (!c.send_all(format_request("POST", w.target, w.headers, w.body, true))) {
-            c.close();
-            continue;
-          }
-          const auto r = c.read_response(20s);
-          if (r.status == 200) ++acknowledged;
-          if (r.closed || r.status == 0) c.close();
-        }
-      });
-    }
-    for (auto& t : lanes) t.join();
+    std::atomic<long> acknowledged{0};
+    for (auto& t : start_burst(8, 20, 900000 + round * 1000, 3000, acknowledged)) t.join();
     if (!server_.running()) {
       const std::string log = server_.log_text();
       FAIL() << "the server died in round " << round << "; the end of its log:\n"
