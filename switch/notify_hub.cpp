@@ -14,7 +14,7 @@ bool NotifyHub::subscribe(StallId stall, const std::shared_ptr<DeviceSink>& sink
   auto& list = by_stall_[stall];
   std::erase_if(list, [](const auto& e) { return e.sink.expired(); });
   if (list.size() >= kDevicesPerStallMax) return false;
-  list.push_back(Subscriber{sink, std::move(token_hash)});
+  list.push_back(Subscriber{sink, sink.get(), std::move(token_hash)});
   return true;
 }
 
@@ -22,10 +22,8 @@ void NotifyHub::unsubscribe(StallId stall, const DeviceSink* sink) {
   std::lock_guard lock(mu_);
   auto it = by_stall_.find(stall);
   if (it == by_stall_.end()) return;
-  std::erase_if(it->second, [&](const auto& e) {
-    auto p = e.sink.lock();
-    return !p || p.get() == sink;
-  });
+  // Never lock() here: see Subscriber::address.
+  std::erase_if(it->second, [&](const auto& e) { return e.address == sink || e.sink.expired(); });
   if (it->second.empty()) by_stall_.erase(it);
 }
 

@@ -68,6 +68,9 @@ class NotifyHub {
   mutable std::mutex mu_;
   struct Subscriber {
     std::weak_ptr<DeviceSink> sink;
+    // Identity for unsubscribe(), compared without promoting `sink`: a strong reference taken
+    // under mu_ may turn out to be the last one, and the device's destructor unsubscribes.
+    const DeviceSink* address;
     std::string token_hash;
   };
   std::unordered_map<StallId, std::vector<Subscriber>> by_stall_;

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "switch/limits.h"
 #include "switch/metrics.h"
 #include "test_support.h"
@@ -86,6 +91,51 @@ TEST(NotifyHub, DisconnectsOnlyTheDevicesOfTheRevokedToken) {
   EXPECT_EQ(other_stall->disconnects, 0);
   EXPECT_EQ(hub.disconnect_token(StallId{1}, ""), 0u);  // an empty hash names no token
   EXPECT_EQ(hub.disconnect_token(StallId{3}, "hash-1"), 0u);
+}
+
+// A sink that leaves the hub in its destructor, as the WebSocket and SSE sessions do.
+class SelfUnsubscribingSink final : public DeviceSink {
+ public:
+  SelfUnsubscribingSink(NotifyHub& hub, StallId stall) : hub_(hub), stall_(stall) {}
+  ~SelfUnsubscribingSink() override { hub_.unsubscribe(stall_, this); }
+  void push(std::shared_ptr<const HubEvent>) override {}
+
+ private:
+  NotifyHub& hub_;
+  StallId stall_;
+};
+
+// Regression: unsubscribe() looked at each device of the stall through a strong reference taken
+// under the hub's lock. When another thread let go of that device at the same moment, the last
+// reference died inside the lock, the device's destructor called unsubscribe() again on the same
+// thread, and the server hung for good (4 devices of one stall cut off together as slow).
+TEST(NotifyHub, DevicesLeavingTogetherOnTwoThreadsDoNotDeadlock) {
+  // Leaked on purpose if the threads hang, so a regression fails this test instead of the run.
+  auto* hub = new NotifyHub;
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 20'000;
+  std::atomic<int> finished{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([hub, &finished] {
+      for (int i = 0; i < kRounds; ++i) {
+        auto sink = std::make_shared<SelfUnsubscribingSink>(*hub, StallId{1});
+        hub->subscribe(StallId{1}, sink);
+        hub->publish(std::vector<ledger::OutboxEvent>{ev(1, 1)});
+      }  // the last reference goes here, while the other threads walk the stall's devices
+      finished.fetch_add(1);
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (finished.load() < kThreads && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (finished.load() < kThreads) {
+    for (auto& t : threads) t.detach();
+    FAIL() << "threads still inside the hub after 60 s: a device's destructor re-entered its lock";
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(hub->devices(StallId{1}), 0u);
+  delete hub;
 }
 
 #ifdef CHO4_FAULT_DROP_EVENTS
