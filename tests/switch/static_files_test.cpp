@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 namespace cho4::server {
@@ -17,11 +16,11 @@ namespace fs = std::filesystem;
 class StaticFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::mt19937_64 rng(20261129);
-    base_ = fs::temp_directory_path() /
-            ("cho4-static-" + std::to_string(rng()) + "-" +
-             std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
-    fs::remove_all(base_);
+    // A fresh folder per test: ctest runs these tests as parallel processes, and a shared name
+    // let one test's TearDown delete the files another was serving.
+    std::string tmpl = (fs::temp_directory_path() / "cho4-static-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    base_ = tmpl;
     root_ = base_ / "web";
     fs::create_directories(root_ / "assets" / "vendor");
     write(root_ / "index.html", "<!doctype html><title>dashboard</title>");
