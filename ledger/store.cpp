@@ -38,25 +38,27 @@ std::shared_ptr<rocksdb::Cache> shared_block_cache() {
 class StateInsertHintPrefix final : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "cho4.StateInsertHintPrefix"; }
-  // 'Q', 'D' and 'S' keys: the tag and the stall; 'A' (balances): the whole key; 'O' (orders,
-  // created in ascending id order): the tag.
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    if (key[0] == 'A') return key;
-    if (key[0] == 'O') return rocksdb::Slice(key.data(), 1);
-    return rocksdb::Slice(key.data(), 9);
+    return rocksdb::Slice(key.data(), prefix_size(key));
   }
-  bool InDomain(const rocksdb::Slice& key) const override {
-    if (key.empty()) return false;
+  bool InDomain(const rocksdb::Slice& key) const override { return prefix_size(key) > 0; }
+
+ private:
+  // 'Q', 'D' and 'S' keys: the tag and the stall; 'A' (balances): the whole key; 'O' (orders,
+  // created in ascending id order): the tag. 0: no hint.
+  static std::size_t prefix_size(const rocksdb::Slice& key) {
+    if (key.empty()) return 0;
     switch (key[0]) {
       case 'A':
+        return key.size();
       case 'O':
-        return true;
+        return 1;
       case 'Q':
       case 'D':
       case 'S':
-        return key.size() >= 9;
+        return key.size() >= 9 ? 9 : 0;
       default:
-        return false;
+        return 0;
     }
   }
 };

@@ -1,5 +1,6 @@
 #include "switch/metrics.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace cho4::server {
@@ -89,6 +90,33 @@ void append_escaped(std::string& out, std::string_view v) {
     }
   }
 }
+
+// `k1="v1",k2="v2"` in a per-thread buffer, valid until the thread's next call: every request
+// records two counters, and building each label set as a fresh string cost several allocations
+// per request.
+std::string_view two_labels(std::string_view k1, std::string_view v1, std::string_view k2,
+                            std::string_view v2) {
+  thread_local std::string buf;
+  buf.assign(k1);
+  buf += "=\"";
+  append_escaped(buf, v1);
+  buf += "\",";
+  buf += k2;
+  buf += "=\"";
+  append_escaped(buf, v2);
+  buf += '"';
+  return buf;
+}
+
+std::string_view request_labels(std::string_view route, int status) {
+  char digits[16];
+  const auto end = std::to_chars(digits, digits + sizeof digits, status).ptr;
+  return two_labels("route", route, "status", std::string_view(digits, end - digits));
+}
+
+std::string_view webhook_labels(std::string_view instance, std::string_view outcome) {
+  return two_labels("instance", instance, "outcome", outcome);
+}
 }  // namespace
 
 std::string prom_escape(std::string_view v) {
@@ -96,29 +124,6 @@ std::string prom_escape(std::string_view v) {
   append_escaped(out, v);
   return out;
 }
-
-namespace {
-// Label texts are built in a per-thread buffer: every request records two counters, and building
-// each label as a fresh string cost several allocations per request.
-std::string_view request_labels(std::string_view route, int status) {
-  thread_local std::string buf;
-  buf.assign("route=\"");
-  append_escaped(buf, route);
-  buf += "\",status=\"";
-  buf += std::to_string(status);
-  buf += '"';
-  return buf;
-}
-std::string_view webhook_labels(std::string_view instance, std::string_view outcome) {
-  thread_local std::string buf;
-  buf.assign("instance=\"");
-  append_escaped(buf, instance);
-  buf += "\",outcome=\"";
-  append_escaped(buf, outcome);
-  buf += '"';
-  return buf;
-}
-}  // namespace
 
 Metrics::Metrics()
     : batch_size_({1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000}),

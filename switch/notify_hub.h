@@ -70,7 +70,7 @@ class NotifyHub {
     std::weak_ptr<DeviceSink> sink;
     // Identity for unsubscribe(), compared without promoting `sink`: a strong reference taken
     // under mu_ may turn out to be the last one, and the device's destructor unsubscribes.
-    const DeviceSink* address;
+    const DeviceSink* address = nullptr;
     std::string token_hash;
   };
   std::unordered_map<StallId, std::vector<Subscriber>> by_stall_;
