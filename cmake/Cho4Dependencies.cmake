@@ -19,6 +19,21 @@ if(NOT TARGET ZXing::ZXing)
   add_library(ZXing::ZXing ALIAS PkgConfig::ZXING)
 endif()
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
+
+# The process allocator every cho4 executable links. glibc's malloc serialises on an arena lock
+# when one thread frees what another allocated: the ledger's writer frees every command the I/O
+# threads built, and the two contended on every credit (futex wakes on both sides; the ledger
+# engine ran at 69k credits/s under glibc and 90k under jemalloc, docs/results-ledger.md).
+# RocksDB's own guidance is to run it on jemalloc. Linked with --no-as-needed: nothing calls
+# jemalloc by name, it takes over malloc and free by symbol interposition.
+# Sanitizers and libFuzzer bring their own malloc, so those builds keep it.
+add_library(cho4_allocator INTERFACE)
+add_library(cho4::allocator ALIAS cho4_allocator)
+if(CHO4_JEMALLOC AND NOT (CHO4_SANITIZE OR CHO4_TSAN OR CHO4_FUZZ))
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+  target_link_libraries(cho4_allocator INTERFACE -Wl,--push-state,--no-as-needed
+                                                 PkgConfig::JEMALLOC -Wl,--pop-state)
+endif()
 if(CHO4_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

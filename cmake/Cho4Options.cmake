@@ -47,7 +47,7 @@ function(cho4_add_test name)
   target_compile_definitions(${name} PRIVATE CHO4_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                              CHO4_TEST_BINARY_DIR="${PROJECT_BINARY_DIR}")
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main
-                                        cho4::warnings cho4::sanitizers)
+                                        cho4::warnings cho4::sanitizers cho4::allocator)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${T_LABEL})
 endfunction()
 
