@@ -207,6 +207,8 @@ struct EngineStats {
   std::size_t queue_depth = 0;
   std::uint64_t rejected_full = 0;
   std::uint64_t write_stall_micros = 0;  // RocksDB's stall time (rocksdb.stall.micros)
+  std::uint64_t keys_written = 0;        // entries put or deleted (rocksdb.number.keys.written)
+  std::uint64_t bytes_written = 0;       // their keys and values (rocksdb.bytes.written)
   std::uint64_t last_credit_id = 0;
 };
 

@@ -79,6 +79,12 @@ std::string encode_credit(const CreditRecord& rec, std::string_view raw_body,
                           std::string_view headers_digest) {
   Writer w;
   const BankCredit& c = rec.credit;
+  // One allocation: the record carries the raw body (hundreds of bytes), and growing the buffer
+  // field by field copied it again at every doubling, on the writer thread.
+  w.reserve(128 + c.adapter_instance.size() + c.provider_txn_id.size() + c.bank_reference.size() +
+            c.bank.size() + c.account.size() + c.sub_account.size() + c.description.size() +
+            rec.reference.size() + 10 * rec.candidates.size() + 64 * rec.postings.size() +
+            raw_body.size() + headers_digest.size());
   w.var(rec.id.value);
   w.str(c.adapter_instance);
   w.str(c.provider_txn_id);

@@ -73,6 +73,7 @@ class Writer {
     var(s.size());
     out_.append(s);
   }
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
   std::string& out() { return out_; }
 
  private:

@@ -233,6 +233,29 @@ TEST_F(ReconcileTest, AdversarialCases) {
   EXPECT_EQ(ingest(two).outcome, Outcome::duplicate);
 }
 
+// Naming an order that does not change (another stall's) must not rewrite it: the writer reads
+// candidates without copying them into the batch. A credit naming two such orders writes exactly
+// as many RocksDB entries as one naming a single order.
+TEST_F(ReconcileTest, OrdersThatOnlyAppearAsCandidatesAreNotRewritten) {
+  stall(kAcct);  // the receiving stall
+  Stall other = stall(kOtherAcct);
+  Order f = order(other.id, 10000), g = order(other.id, 20000);
+  auto keys_written_by = [&](BankCredit c) {
+    std::uint64_t before = engine_->stats().keys_written;
+    CreditResult r = ingest(std::move(c));
+    EXPECT_EQ(r.outcome, Outcome::suspense);
+    EXPECT_TRUE(r.flags & kFlagForeignReference);
+    return engine_->stats().keys_written - before;
+  };
+  std::uint64_t one = keys_written_by(credit(kAcct, 10000, "tt " + f.reference, "c1"));
+  std::uint64_t two =
+      keys_written_by(credit(kAcct, 10000, "tt " + f.reference + " " + g.reference, "c2"));
+  EXPECT_GT(one, 0u);
+  EXPECT_EQ(two, one);
+  EXPECT_EQ(engine_->order(f.id)->paid_total, Money());
+  EXPECT_EQ(engine_->order(g.id)->paid_total, Money());
+}
+
 TEST_F(ReconcileTest, CancelledAndDateOnlyCredits) {
   Stall s = stall(kAcct);
   Order o = order(s.id, 20000);
