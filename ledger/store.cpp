@@ -6,8 +6,6 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
-#include <cstring>
-
 #include "ledger/schema_internal.h"
 
 namespace cho4::ledger {
@@ -65,95 +63,43 @@ class StateInsertHintPrefix final : public rocksdb::SliceTransform {
   }
 };
 
-// The dedupe family: 'k' + adapter instance + NUL + provider transaction id, and 'b' + account +
-// NUL + bank reference + amount. Providers number their transactions upwards and banks their
-// references per account, so each new key lands just after the previous key of its instance or
-// account: one hint per everything-up-to-the-NUL. (A provider with random ids costs what a plain
-// insert costs: the hint's splice is recomputed from the level that brackets the key.)
-class DedupeInsertHintPrefix final : public rocksdb::SliceTransform {
- public:
-  const char* Name() const override { return "cho4.DedupeInsertHintPrefix"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), prefix_size(key));
-  }
-  bool InDomain(const rocksdb::Slice& key) const override { return prefix_size(key) > 0; }
+enum class InsertHints { none, state, outbox };
 
- private:
-  static std::size_t prefix_size(const rocksdb::Slice& key) {
-    const void* nul = std::memchr(key.data(), '\0', key.size());
-    return nul == nullptr ? 0 : static_cast<const char*>(nul) - key.data() + 1;
-  }
-};
-
-enum class InsertHints { none, state, outbox, dedupe };
-
-// Where a family keeps its Bloom filters, if it has any.
-enum class Filters {
-  none,
-  // Partitioned, through the block cache: open reads nothing per file, so open time stays flat
-  // with the store's size. For `state`, whose keys are mostly served from memory.
-  cached_partitions,
-  // Whole, in each table reader's memory (about 1.25 bytes per key: 25 MB for ten million
-  // credits). For `dedupe`: every credit's two keys are probed against every overlapping file,
-  // nearly always a miss, and through the cache each probe first searched a partition index and
-  // looked the partition up in the LRU, three times the cost of the Bloom probe itself (a fifth
-  // of the writer's time). Costs open time: 1.55 s with ten million credits stored.
-  in_memory,
-};
-
-rocksdb::ColumnFamilyOptions cf_options(Filters filters, std::size_t write_buffer_bytes,
+rocksdb::ColumnFamilyOptions cf_options(bool point_lookups, std::size_t write_buffer_bytes,
                                         InsertHints hints = InsertHints::none) {
   rocksdb::ColumnFamilyOptions o;
   o.write_buffer_size = write_buffer_bytes;
   if (hints == InsertHints::state)
     o.memtable_insert_with_hint_prefix_extractor = std::make_shared<StateInsertHintPrefix>();
-  else if (hints == InsertHints::dedupe)
-    o.memtable_insert_with_hint_prefix_extractor = std::make_shared<DedupeInsertHintPrefix>();
   else if (hints == InsertHints::outbox)  // BE64(stall)
     o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
   o.max_write_buffer_number = 4;
   o.level_compaction_dynamic_level_bytes = true;
   o.compression = rocksdb::kLZ4Compression;
   rocksdb::BlockBasedTableOptions t;
-  // Index and filter blocks go through the block cache instead of being read for every file at
-  // open: with millions of credits, open time stays flat (level-0 ones stay pinned).
-  t.cache_index_and_filter_blocks = true;
-  t.pin_l0_filter_and_index_blocks_in_cache = true;
-  t.block_cache = shared_block_cache();
-  if (filters != Filters::none) {
-    // Lookups here are mostly misses: a Bloom filter answers them without reading blocks.
+  if (point_lookups) {
+    // Dedupe keys are mostly misses: a Bloom filter answers them without reading blocks.
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
     t.whole_key_filtering = true;
-    // The same for the memtables, which hold the last minutes of keys: without it every miss
-    // walks a skip list of a million entries.
-    o.memtable_prefix_bloom_size_ratio = 0.05;
-    o.memtable_whole_key_filtering = true;
-  }
-  if (filters == Filters::cached_partitions) {
     // Partitioned: a full filter of a 64 MB file is ~1.5 MB, which thrashes in a cache shard and
-    // was re-read and checksummed on every miss. Partitions are 4 KB blocks; only the small top
-    // level stays pinned.
+    // was re-read and checksummed on every miss (half the writer's time after a minute of
+    // ingest). Partitions are 4 KB blocks; only the small top level stays pinned.
     t.partition_filters = true;
     t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
     t.metadata_block_size = 4096;
     t.pin_top_level_index_and_filter = true;
     t.cache_index_and_filter_blocks_with_high_priority = true;
-  } else if (filters == Filters::in_memory) {
-    t.cache_index_and_filter_blocks = false;
+    // The same for the memtables, which hold the last minutes of keys: without it every miss
+    // walks a skip list of a million entries (two lookups per credit on the writer thread).
+    o.memtable_prefix_bloom_size_ratio = 0.05;
+    o.memtable_whole_key_filtering = true;
   }
+  // Index and filter blocks go through the block cache instead of being read for every file at
+  // open: with millions of credits, open time stays flat (level-0 ones stay pinned).
+  t.cache_index_and_filter_blocks = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
+  t.block_cache = shared_block_cache();
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  return o;
-}
-
-// The dedupe family takes two keys per credit, and a bank reference key lands inside its
-// account's range: every compaction into the base level rewrites the base level. With RocksDB's
-// default 256 MB base that was the whole family until it outgrew 256 MB (each compaction larger
-// than the last, a fifth of the machine's CPU by the end of a minute's ingest); a 64 MB base
-// moves the family to a deeper shape four times sooner (60 s ingest: 82.7k → 89–92k credits/s,
-// docs/results-ledger.md).
-rocksdb::ColumnFamilyOptions dedupe_options() {
-  rocksdb::ColumnFamilyOptions o = cf_options(Filters::in_memory, 64 << 20, InsertHints::dedupe);
-  o.max_bytes_for_level_base = 64ull << 20;
   return o;
 }
 
@@ -202,12 +148,12 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
     db.listeners.push_back(std::make_shared<BackgroundErrorListener>(options.on_background_error));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, cf_options(Filters::none, 4 << 20)},
-      {schema::kJournalCf, cf_options(Filters::none, 128 << 20)},
-      {schema::kDedupeCf, dedupe_options()},
-      {schema::kOutboxCf, cf_options(Filters::none, 16 << 20, InsertHints::outbox)},
-      {schema::kStateCf, cf_options(Filters::cached_partitions, 32 << 20, InsertHints::state)},
-      {schema::kDeadCf, cf_options(Filters::none, 4 << 20)},
+      {rocksdb::kDefaultColumnFamilyName, cf_options(false, 4 << 20)},
+      {schema::kJournalCf, cf_options(false, 128 << 20)},
+      {schema::kDedupeCf, cf_options(true, 64 << 20)},
+      {schema::kOutboxCf, cf_options(false, 16 << 20, InsertHints::outbox)},
+      {schema::kStateCf, cf_options(true, 32 << 20, InsertHints::state)},
+      {schema::kDeadCf, cf_options(false, 4 << 20)},
   };
   if (options.background_low_priority && !options.read_only) {
     // Lowers the threads that exist and those the pools start later. Not supported on every
