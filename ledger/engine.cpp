@@ -91,12 +91,17 @@ struct Overlay {
   std::int64_t balance_delta_sum = 0;  // double entry: must be 0 at the end of the batch
 };
 
-// What the dedupe family held for one key when its batch was prepared (see prefetch_dedupe).
-struct StoredKey {
-  bool fetched = false;
-  Status status;         // a failed read fails the command, as a failed Get would
-  std::uint64_t id = 0;  // the credit the key points to; 0 when absent
-};
+// What the dedupe family held for one key when its batch was prepared (see prefetch_dedupe):
+// the credit it points to, 0 when absent, or the read's error; nullopt when not read.
+using StoredKey = std::optional<Result<std::uint64_t>>;
+
+// A dedupe read's answer: the credit id, 0 when the key is absent.
+Result<std::uint64_t> dedupe_value(const rocksdb::Status& s, std::string_view value) {
+  if (s.IsNotFound()) return std::uint64_t{0};
+  if (!s.ok()) return from_rocksdb(s, "read dedupe key");
+  if (value.size() != 8) return data_loss("bad dedupe value");
+  return schema::get_be64(value);
+}
 
 struct Queued {
   Command command;
@@ -369,10 +374,9 @@ class EngineImpl final : public Engine {
     std::string v;
     auto s = store_->db()->Get(rocksdb::ReadOptions(), store_->dedupe(),
                                schema::dedupe_key(instance, txn_id), &v);
-    if (s.IsNotFound()) return not_found("no credit with that key");
-    if (!s.ok()) return from_rocksdb(s, "read dedupe key");
-    if (v.size() != 8) return data_loss("bad dedupe value");
-    return read_credit(schema::get_be64(v));
+    CHO4_ASSIGN_OR_RETURN(std::uint64_t id, dedupe_value(s, v));
+    if (id == 0) return not_found("no credit with that key");
+    return read_credit(id);
   }
 
   Result<OutboxPage> outbox_after(StallId stall, std::uint64_t after_seq,
@@ -928,18 +932,8 @@ class EngineImpl final : public Engine {
     std::vector<rocksdb::Status> statuses(keys.size());
     store_->db()->MultiGet(rocksdb::ReadOptions(), store_->dedupe(), keys.size(), slices.data(),
                            values.data(), statuses.data());
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      StoredKey& slot = *slots[k];
-      slot.fetched = true;
-      if (statuses[k].IsNotFound()) continue;
-      if (!statuses[k].ok()) {
-        slot.status = from_rocksdb(statuses[k], "read dedupe key");
-      } else if (values[k].size() != 8) {
-        slot.status = data_loss("bad dedupe value");
-      } else {
-        slot.id = schema::get_be64(std::string_view(values[k].data(), values[k].size()));
-      }
-    }
+    for (std::size_t k = 0; k < keys.size(); ++k)
+      *slots[k] = dedupe_value(statuses[k], std::string_view(values[k].data(), values[k].size()));
   }
 
   // After the committer is done with `p`: publish and complete it, or fail it.
@@ -1011,10 +1005,8 @@ class EngineImpl final : public Engine {
   }
   Order* find_order(Overlay& ov, std::uint64_t id) {
     if (auto* v = find_in(ov.orders, id)) return v;
-    if (inflight_)
-      if (auto* v = find_in(inflight_->orders, id)) return &(ov.orders[id] = *v);
-    if (auto* v = find_in(state_.orders, id)) return &(ov.orders[id] = *v);
-    return nullptr;
+    const Order* base = peek_order(ov, id);
+    return base ? &(ov.orders[id] = *base) : nullptr;
   }
   std::uint64_t order_for_reference(const Overlay& ov, const std::string& code) const {
     if (auto* v = find_in(state_.order_by_ref, code)) return *v;
@@ -1075,16 +1067,10 @@ class EngineImpl final : public Engine {
     if (auto* v = find_in(ov.dedupe, key)) return *v;
     if (inflight_)
       if (auto* v = find_in(inflight_->dedupe, key)) return *v;
-    if (stored != nullptr && stored->fetched) {
-      if (!stored->status.ok()) return stored->status;
-      return stored->id;
-    }
+    if (stored != nullptr && stored->has_value()) return **stored;
     std::string v;
     auto s = store_->db()->Get(rocksdb::ReadOptions(), store_->dedupe(), key, &v);
-    if (s.IsNotFound()) return std::uint64_t{0};
-    if (!s.ok()) return from_rocksdb(s, "read dedupe key");
-    if (v.size() != 8) return data_loss("bad dedupe value");
-    return schema::get_be64(v);
+    return dedupe_value(s, v);
   }
 
   std::uint64_t next_seq(Overlay& ov, std::uint64_t stall, RefKind kind, std::uint64_t id) {
