@@ -4,6 +4,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/rate_limiter.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
 
 #include "ledger/schema_internal.h"
@@ -138,6 +139,23 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   } else if (options.file_system) {
     store->owned_env_ = rocksdb::NewCompositeEnv(options.file_system);
     db.env = store->owned_env_.get();
+  }
+  if (!options.read_only) {
+    // Obsolete WAL and table files are renamed to trash and truncated 1 MB at a time in the
+    // background instead of unlinked at once. Unlinking a 150 MB WAL frees its extents in one
+    // journal transaction (with online discard, one long TRIM) that every WAL fsync queues
+    // behind: 40-50 ms commit stalls each time RocksDB retired a WAL (p99.9 34 ms at 20,000
+    // credits/s; 8 ms paced). Trash is bounded: beyond four times the size of the live table
+    // files (only a young store gets there), deletion is immediate again. Trash left by a crash
+    // is deleted at the next open.
+    constexpr std::int64_t kDeleteBytesPerSecond = 64ll << 20;
+    constexpr std::uint64_t kDeleteChunkBytes = 1u << 20;
+    constexpr double kMaxTrashToLiveRatio = 4.0;
+    rocksdb::Status sfm_status;
+    db.sst_file_manager.reset(rocksdb::NewSstFileManager(
+        db.env, /*info_log=*/nullptr, /*trash_dir=*/"", kDeleteBytesPerSecond,
+        /*delete_existing_trash=*/true, &sfm_status, kMaxTrashToLiveRatio, kDeleteChunkBytes));
+    if (!sfm_status.ok()) return from_rocksdb(sfm_status, "file manager for " + options.path);
   }
   if (options.statistics) {
     store->statistics_ = rocksdb::CreateDBStatistics();

@@ -1,12 +1,15 @@
 // The engine's contract: group commit and completions, the bounded queue, durability across
 // reopen, the outbox, queries, resolutions, tokens, dead letters, health, backups and check.
 #include <gtest/gtest.h>
+#include <rocksdb/file_system.h>
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "ledger/backup.h"
 #include "ledger/check.h"
@@ -192,6 +195,62 @@ TEST_F(EngineTest, StateSurvivesReopenAndReferenceCodesAreNeverReused) {
     reopen();
   }
   EXPECT_EQ(codes.size(), 61u);
+}
+
+// Records how obsolete files leave the data folder.
+class DeletionLog final : public rocksdb::FileSystemWrapper {
+ public:
+  DeletionLog() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  const char* Name() const override { return "cho4DeletionLog"; }
+  rocksdb::IOStatus RenameFile(const std::string& src, const std::string& target,
+                               const rocksdb::IOOptions& opts,
+                               rocksdb::IODebugContext* dbg) override {
+    note("rename " + base(src) + " " + base(target));
+    return target_->RenameFile(src, target, opts, dbg);
+  }
+  rocksdb::IOStatus DeleteFile(const std::string& fname, const rocksdb::IOOptions& opts,
+                               rocksdb::IODebugContext* dbg) override {
+    note("delete " + base(fname));
+    return target_->DeleteFile(fname, opts, dbg);
+  }
+  // The first event that touched a WAL file ("*.log"), or "" if none did.
+  std::string first_wal_event() {
+    std::lock_guard lock(mu_);
+    for (const auto& e : events_)
+      if (e.find(".log") != std::string::npos) return e;
+    return "";
+  }
+
+ private:
+  static std::string base(const std::string& path) {
+    return std::filesystem::path(path).filename().string();
+  }
+  void note(std::string e) {
+    std::lock_guard lock(mu_);
+    events_.push_back(std::move(e));
+  }
+  std::mutex mu_;
+  std::vector<std::string> events_;
+};
+
+// A retired WAL is renamed to trash and truncated away in paced steps, never unlinked in one go
+// (an unlink of a large WAL stalls every commit's fsync behind it; see Store::open).
+TEST_F(EngineTest, RetiredWalFilesGoToTrashInsteadOfBeingUnlinkedAtOnce) {
+  engine_.reset();
+  auto fs = std::make_shared<DeletionLog>();
+  Options o = options();
+  o.file_system = fs;
+  open_with(std::move(o));
+  Stall s = stall(kAcct);
+  ingest(credit(kAcct, 30000, "", "t1"));
+  engine_.reset();  // closing flushes the memtables: the WAL is obsolete
+  o = options();
+  o.file_system = fs;
+  open_with(std::move(o));
+  std::string first = fs->first_wal_event();
+  ASSERT_FALSE(first.empty()) << "no WAL was retired";
+  EXPECT_TRUE(first.starts_with("rename ") && first.ends_with(".log.trash")) << first;
+  EXPECT_EQ(engine_->balance(stall_received_account(s.id)), Money::vnd(30000));
 }
 
 TEST_F(EngineTest, OutboxIsGapFreePerStallAndPagesHistory) {
