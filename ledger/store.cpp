@@ -142,9 +142,9 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   }
   if (!options.read_only) {
     // Obsolete WAL and table files are renamed to trash and truncated 1 MB at a time in the
-    // background instead of unlinked at once. Unlinking a 150 MB WAL frees its extents in one
-    // journal transaction (with online discard, one long TRIM) that every WAL fsync queues
-    // behind: 40-50 ms commit stalls each time RocksDB retired a WAL (p99.9 34 ms at 20,000
+    // background instead of unlinked at once. Unlinking a 150 MB WAL frees all its blocks at
+    // once (on a disk mounted with online discard, one long TRIM) and the WAL fsyncs queue behind
+    // it: 40-50 ms commit stalls each time RocksDB retired a WAL (p99.9 34 ms at 20,000
     // credits/s; 8 ms paced). Trash is bounded: beyond four times the size of the live table
     // files (only a young store gets there), deletion is immediate again. Trash left by a crash
     // is deleted at the next open.
