@@ -103,6 +103,22 @@ Result<std::uint64_t> dedupe_value(const rocksdb::Status& s, std::string_view va
   return schema::get_be64(value);
 }
 
+// One credit's dedupe and bank-reference keys, built once per batch, with what the dedupe family
+// held for them when the batch was prepared.
+struct CreditKeys {
+  std::string dedupe;
+  std::string bankref;  // empty when the credit has no bank reference
+  StoredKey dedupe_stored, bankref_stored;
+};
+
+CreditKeys credit_keys(const BankCredit& c) {
+  CreditKeys k;
+  k.dedupe = schema::dedupe_key(c.adapter_instance, c.provider_txn_id);
+  if (!c.bank_reference.empty())
+    k.bankref = schema::bankref_key(c.account, c.bank_reference, c.amount);
+  return k;
+}
+
 struct Queued {
   Command command;
   Completion done;
@@ -110,8 +126,9 @@ struct Queued {
   // For IngestCredits, per credit: the reference codes in its description. Finding them is a
   // pure function of the text, so the submitting thread does it and the writer does not.
   std::vector<std::vector<std::string>> codes;
-  // For IngestCredits, per credit: its dedupe and bank-reference keys as stored (the writer).
-  std::vector<std::pair<StoredKey, StoredKey>> stored;
+  // For IngestCredits, per credit: its dedupe keys and what the store held for them (the writer,
+  // prefetch_dedupe).
+  std::vector<CreditKeys> keys;
 };
 
 // A reconciled batch: its commands, their results, the overlay to publish and the WriteBatch to
@@ -886,7 +903,7 @@ class EngineImpl final : public Engine {
     prefetch_dedupe(p.commands);
     for (auto& q : p.commands) {
       codes_ = &q.codes;
-      stored_ = &q.stored;
+      keys_ = &q.keys;
       CommandResult r;
       r.status = std::visit([&](auto& cmd) { return apply(cmd, p.ov, p.wb, p.events, r.value); },
                             q.command);
@@ -911,28 +928,27 @@ class EngineImpl final : public Engine {
   // is the committer's of the in-flight batch, and lookup_key consults that batch's overlay (and
   // this batch's own) before the prefetched answer.
   void prefetch_dedupe(std::vector<Queued>& batch) {
-    std::vector<std::string> keys;
+    std::vector<rocksdb::Slice> slices;
     std::vector<StoredKey*> slots;
     for (auto& q : batch) {
       auto* in = std::get_if<IngestCredits>(&q.command);
       if (in == nullptr) continue;
-      q.stored.resize(in->credits.size());
-      for (std::size_t i = 0; i < in->credits.size(); ++i) {
-        const BankCredit& c = in->credits[i];
-        keys.push_back(schema::dedupe_key(c.adapter_instance, c.provider_txn_id));
-        slots.push_back(&q.stored[i].first);
-        if (c.bank_reference.empty()) continue;
-        keys.push_back(schema::bankref_key(c.account, c.bank_reference, c.amount));
-        slots.push_back(&q.stored[i].second);
+      q.keys.reserve(in->credits.size());
+      for (const BankCredit& c : in->credits) q.keys.push_back(credit_keys(c));
+      for (CreditKeys& k : q.keys) {
+        slices.emplace_back(k.dedupe);
+        slots.push_back(&k.dedupe_stored);
+        if (k.bankref.empty()) continue;
+        slices.emplace_back(k.bankref);
+        slots.push_back(&k.bankref_stored);
       }
     }
-    if (keys.empty()) return;
-    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-    std::vector<rocksdb::PinnableSlice> values(keys.size());
-    std::vector<rocksdb::Status> statuses(keys.size());
-    store_->db()->MultiGet(rocksdb::ReadOptions(), store_->dedupe(), keys.size(), slices.data(),
+    if (slices.empty()) return;
+    std::vector<rocksdb::PinnableSlice> values(slices.size());
+    std::vector<rocksdb::Status> statuses(slices.size());
+    store_->db()->MultiGet(rocksdb::ReadOptions(), store_->dedupe(), slices.size(), slices.data(),
                            values.data(), statuses.data());
-    for (std::size_t k = 0; k < keys.size(); ++k)
+    for (std::size_t k = 0; k < slices.size(); ++k)
       *slots[k] = dedupe_value(statuses[k], std::string_view(values[k].data(), values[k].size()));
   }
 
@@ -1063,11 +1079,11 @@ class EngineImpl final : public Engine {
   // Finds a dedupe key written earlier in this batch, in the batch being committed, or stored
   // (`stored`: what prefetch_dedupe read, when it did); 0 when absent.
   Result<std::uint64_t> lookup_key(const Overlay& ov, const std::string& key,
-                                   const StoredKey* stored = nullptr) const {
+                                   const StoredKey& stored) const {
     if (auto* v = find_in(ov.dedupe, key)) return *v;
     if (inflight_)
       if (auto* v = find_in(inflight_->dedupe, key)) return *v;
-    if (stored != nullptr && stored->has_value()) return **stored;
+    if (stored.has_value()) return *stored;
     std::string v;
     auto s = store_->db()->Get(rocksdb::ReadOptions(), store_->dedupe(), key, &v);
     return dedupe_value(s, v);
@@ -1246,14 +1262,16 @@ class EngineImpl final : public Engine {
       std::uint64_t by_bankref = 0;
     };
     std::vector<Found> found(in.credits.size());
-    auto stored = [&](std::size_t i) -> const std::pair<StoredKey, StoredKey>* {
-      return i < stored_->size() ? &(*stored_)[i] : nullptr;
-    };
+    // Built and read by prefetch_dedupe, unless this command bypassed it.
+    std::vector<CreditKeys> unprefetched;
+    const std::vector<CreditKeys>* keys = keys_;
+    if (keys == nullptr || keys->size() != in.credits.size()) {
+      for (const BankCredit& c : in.credits) unprefetched.push_back(credit_keys(c));
+      keys = &unprefetched;
+    }
     for (std::size_t i = 0; i < in.credits.size(); ++i) {
-      const auto& c = in.credits[i];
-      LEDGER_ASSIGN_OR_RETURN_STATUS(
-          found[i].by_key, lookup_key(ov, schema::dedupe_key(c.adapter_instance, c.provider_txn_id),
-                                      stored(i) ? &stored(i)->first : nullptr));
+      const CreditKeys& k = (*keys)[i];
+      LEDGER_ASSIGN_OR_RETURN_STATUS(found[i].by_key, lookup_key(ov, k.dedupe, k.dedupe_stored));
     }
     for (std::size_t i = 0; i < in.credits.size(); ++i) {
       BankCredit c = std::move(in.credits[i]);
@@ -1262,7 +1280,8 @@ class EngineImpl final : public Engine {
       rec.id = CreditId{counters(ov).next_credit++};
       if (result.raw_id == 0) result.raw_id = rec.id.value;
       rec.raw_id = result.raw_id;
-      std::string key = schema::dedupe_key(c.adapter_instance, c.provider_txn_id);
+      const CreditKeys& k = (*keys)[i];
+      const std::string& key = k.dedupe;
       // A key first seen earlier in this same request/batch.
       std::uint64_t original = found[i].by_key;
       if (original == 0) {
@@ -1283,11 +1302,9 @@ class EngineImpl final : public Engine {
         pending_held = !same;
       } else {
         std::uint64_t probable = 0;
-        std::string bref;
-        if (!c.bank_reference.empty()) {
-          bref = schema::bankref_key(c.account, c.bank_reference, c.amount);
-          LEDGER_ASSIGN_OR_RETURN_STATUS(
-              probable, lookup_key(ov, bref, stored(i) ? &stored(i)->second : nullptr));
+        const std::string& bref = k.bankref;
+        if (!bref.empty()) {
+          LEDGER_ASSIGN_OR_RETURN_STATUS(probable, lookup_key(ov, bref, k.bankref_stored));
         }
         ov.dedupe[key] = rec.id.value;
         wb.Put(store_->dedupe(), key, schema::be64(rec.id.value));
@@ -1763,7 +1780,7 @@ class EngineImpl final : public Engine {
   // The reference codes and prefetched dedupe keys of the command being applied (writer thread
   // only).
   const std::vector<std::vector<std::string>>* codes_ = nullptr;
-  const std::vector<std::pair<StoredKey, StoredKey>>* stored_ = nullptr;
+  const std::vector<CreditKeys>* keys_ = nullptr;
 
   std::mutex hook_mu_;
   std::function<void(std::span<const OutboxEvent>)> on_commit_;
