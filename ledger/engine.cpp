@@ -295,9 +295,12 @@ class EngineImpl final : public Engine {
       }
       queue_.push_back(
           Queued{std::move(command), std::move(done), std::move(executor), std::move(codes)});
-      // Wake the writer only when it may be idle (first command) or a batch is full: waking it
-      // for every command costs a context switch per credit on a 2-core machine.
-      wake = queue_.size() == 1 || queue_.size() >= options_.batch_entries_max;
+      if (options_.batch_wait_max.count() > 0) last_arrival_ = std::chrono::steady_clock::now();
+      // Wake the writer only when it may be idle (first command), when the queue reaches the
+      // size it waits for, or when a batch is full: waking it for every command costs a context
+      // switch per credit on a 2-core machine.
+      wake = queue_.size() == 1 || queue_.size() == wake_at_ ||
+             queue_.size() >= options_.batch_entries_max;
     }
     if (wake) queue_cv_.notify_one();
     return Status();
@@ -800,9 +803,18 @@ class EngineImpl final : public Engine {
       std::vector<Queued> batch;
       {
         std::unique_lock lock(queue_mu_);
+        // With a commit in flight, start reconciling the next batch only once it holds as many
+        // commands as the one being committed, or when that commit ends. Taking whatever was
+        // queued at once made the next batch one or two stragglers, and every command arriving
+        // after them waited for two commits. Behind 64 keep-alive connections the server's core
+        // then sat idle a third of the time (docs/results-server.md).
+        wake_at_ = inflight ? std::max<std::size_t>(1, inflight->commands.size()) : 1;
         queue_cv_.wait(lock, [&] {
-          return stopping_ || !queue_.empty() || (inflight.has_value() && commit_done_);
+          if (stopping_) return true;
+          if (inflight) return commit_done_ || queue_.size() >= wake_at_;
+          return !queue_.empty();
         });
+        wake_at_ = 1;
         if (inflight && (commit_done_ || queue_.empty())) {
           // Complete the durable batch first: its callers wait on it. (Empty queue while
           // stopping: wait for the last commit, then drain.)
@@ -813,14 +825,7 @@ class EngineImpl final : public Engine {
           continue;
         }
         if (queue_.empty()) return;  // stopping and drained
-        // Group commit: when nothing is being written, give later commands up to batch_wait_max
-        // to join, unless a batch is full. (A commit in flight is itself the grouping window.)
-        if (!inflight && options_.batch_wait_max.count() > 0 && !stopping_ &&
-            queue_.size() < options_.batch_entries_max) {
-          queue_cv_.wait_until(
-              lock, std::chrono::steady_clock::now() + options_.batch_wait_max,
-              [&] { return stopping_ || queue_.size() >= options_.batch_entries_max; });
-        }
+        if (!inflight) wait_for_company(lock);
         std::size_t entries = 0;
         while (!queue_.empty() && entries < options_.batch_entries_max) {
           entries += entries_of(queue_.front().command);
@@ -850,6 +855,23 @@ class EngineImpl final : public Engine {
         commit_done_ = false;
       }
       commit_cv_.notify_one();
+    }
+  }
+
+  // Group commit when nothing is being written (a commit in flight is itself the grouping
+  // window): later commands may join for up to batch_wait_max, but only while they keep coming.
+  // Once none has arrived for batch_quiet_gap the burst is over, and waiting out the rest of
+  // batch_wait_max would only idle the core: behind keep-alive connections that answer each
+  // response with the next request, a burst lasts a few hundred microseconds and then stops
+  // until this batch's answers go out.
+  void wait_for_company(std::unique_lock<std::mutex>& lock) {
+    if (options_.batch_wait_max.count() <= 0) return;
+    const auto give_up = std::chrono::steady_clock::now() + options_.batch_wait_max;
+    for (;;) {
+      if (stopping_ || queue_.size() >= options_.batch_entries_max) return;
+      const auto until = std::min(give_up, last_arrival_ + options_.batch_quiet_gap);
+      if (std::chrono::steady_clock::now() >= until) return;
+      queue_cv_.wait_until(lock, until);
     }
   }
 
@@ -1774,6 +1796,8 @@ class EngineImpl final : public Engine {
   Prepared* commit_job_ = nullptr;  // owned by the writer until commit_done_
   bool commit_done_ = false;
   bool committer_stop_ = false;
+  std::size_t wake_at_ = 1;  // the queue size at which submit() wakes the writer
+  std::chrono::steady_clock::time_point last_arrival_;  // of the newest queued command
   std::thread writer_;
   std::thread committer_;
   const Overlay* inflight_ = nullptr;  // the overlay being committed (writer thread only)

@@ -6,9 +6,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "ledger/backup.h"
@@ -251,6 +253,117 @@ TEST_F(EngineTest, RetiredWalFilesGoToTrashInsteadOfBeingUnlinkedAtOnce) {
   ASSERT_FALSE(first.empty()) << "no WAL was retired";
   EXPECT_TRUE(first.starts_with("rename ") && first.ends_with(".log.trash")) << first;
   EXPECT_EQ(engine_->balance(stall_received_account(s.id)), Money::vnd(30000));
+}
+
+// Holds every WAL sync while closed, so a test can keep a commit in flight for as long as it
+// needs. Thread-safe.
+class WalSyncGate final : public rocksdb::FileSystemWrapper {
+ public:
+  WalSyncGate() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  const char* Name() const override { return "cho4WalSyncGate"; }
+
+  void close() { set_open(false); }
+  void open() { set_open(true); }
+  // Blocks until a WAL sync is held at the closed gate.
+  void wait_for_held_sync() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return held_ > 0; });
+  }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& fname, const rocksdb::FileOptions& opts,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target_->NewWritableFile(fname, opts, result, dbg);
+    if (s.ok() && fname.ends_with(".log"))
+      *result = std::make_unique<GatedFile>(std::move(*result), this);
+    return s;
+  }
+
+ private:
+  class GatedFile final : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    GatedFile(std::unique_ptr<rocksdb::FSWritableFile> f, WalSyncGate* gate)
+        : FSWritableFileOwnerWrapper(std::move(f)), gate_(gate) {}
+    rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+      gate_->pass();
+      return target()->Sync(o, dbg);
+    }
+    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+      gate_->pass();
+      return target()->Fsync(o, dbg);
+    }
+
+   private:
+    WalSyncGate* gate_;
+  };
+
+  void set_open(bool open) {
+    std::lock_guard lock(mu_);
+    open_ = open;
+    cv_.notify_all();
+  }
+  void pass() {
+    std::unique_lock lock(mu_);
+    ++held_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return open_; });
+    --held_;
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = true;
+  int held_ = 0;
+};
+
+// Submits without waiting; the future holds the durable result.
+std::future<CommandResult> submit_async(Engine& e, Command c) {
+  auto p = std::make_shared<std::promise<CommandResult>>();
+  auto f = p->get_future();
+  Status s = e.submit(std::move(c), [p](CommandResult r) { p->set_value(std::move(r)); });
+  EXPECT_TRUE(s.ok()) << s.to_string();
+  return f;
+}
+
+// While a batch is being committed, the writer does not take the first straggler as the next
+// batch: it waits until as many commands as the committing batch holds are queued (or the commit
+// ends), so the stragglers share one commit instead of taking two.
+TEST_F(EngineTest, WhileACommitIsInFlightTheNextBatchWaitsToMatchItsSize) {
+  engine_.reset();
+  auto gate = std::make_shared<WalSyncGate>();
+  Options o = options();
+  o.file_system = gate;
+  o.batch_entries_max = 3;
+  // A first batch only forms when full; the pipelined batch never waits for company anyway.
+  o.batch_wait_max = std::chrono::seconds(30);
+  o.batch_quiet_gap = std::chrono::seconds(30);
+  open_with(o);
+  const std::uint64_t batches_before = engine_->stats().batches;
+  gate->close();
+  std::vector<std::future<CommandResult>> done;
+  for (int i = 0; i < 3; ++i) done.push_back(submit_async(*engine_, CreateMarket{"first"}));
+  gate->wait_for_held_sync();  // the full batch of three is being committed
+  done.push_back(submit_async(*engine_, CreateMarket{"straggler"}));
+  // Give a writer that takes stragglers at once the time to do it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 2; ++i) done.push_back(submit_async(*engine_, CreateMarket{"later"}));
+  gate->open();
+  for (auto& f : done) EXPECT_TRUE(f.get().status.ok());
+  EXPECT_EQ(engine_->stats().batches - batches_before, 2u);
+}
+
+// An idle writer gives later commands a chance to join its batch, but stops waiting as soon as
+// they stop coming: a lone command is not held for the whole batch_wait_max.
+TEST_F(EngineTest, AnIdleWriterStopsWaitingForCompanyWhenArrivalsStop) {
+  engine_.reset();
+  Options o = options();
+  o.batch_wait_max = std::chrono::seconds(60);
+  o.batch_quiet_gap = std::chrono::milliseconds(1);
+  open_with(o);
+  auto done = submit_async(*engine_, CreateMarket{"alone"});
+  ASSERT_EQ(done.wait_for(std::chrono::seconds(20)), std::future_status::ready)
+      << "the lone command waited for the whole batch_wait_max";
+  EXPECT_TRUE(done.get().status.ok());
 }
 
 TEST_F(EngineTest, OutboxIsGapFreePerStallAndPagesHistory) {
