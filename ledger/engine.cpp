@@ -18,6 +18,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -555,9 +556,10 @@ class EngineImpl final : public Engine {
       for (const auto& [hash, t] : state_.tokens)
         if (t.scope == TokenScope::stall_device && t.stall == stall) v.push_back(t);
     }
+    // Issue order. Tokens stored before it was recorded (issued 0) come first, by time.
     std::sort(v.begin(), v.end(), [](const DeviceToken& a, const DeviceToken& b) {
-      return a.created_at_ms != b.created_at_ms ? a.created_at_ms < b.created_at_ms
-                                                : a.hash < b.hash;
+      return std::tie(a.issued, a.created_at_ms, a.hash) <
+             std::tie(b.issued, b.created_at_ms, b.hash);
     });
     return v;
   }
@@ -1517,6 +1519,7 @@ class EngineImpl final : public Engine {
     }
     t.created_at_ms = now_ms_;
     t.revoked_at_ms = 0;
+    t.issued = counters(ov).next_token++;
     ov.tokens[t.hash] = t;
     out = t;
     return Status();

@@ -59,6 +59,7 @@ std::string encode_counters(const Counters& c) {
   w.var(c.next_dead);
   w.var(c.next_resolution);
   w.var(c.next_reference);
+  w.var(c.next_token);
   return std::move(w.out());
 }
 std::optional<Counters> decode_counters(std::string_view s) {
@@ -72,6 +73,7 @@ std::optional<Counters> decode_counters(std::string_view s) {
   c.next_dead = r.var();
   c.next_resolution = r.var();
   c.next_reference = r.var();
+  if (!r.done()) c.next_token = r.var();  // absent in stores written before it existed
   return finish(r, c);
 }
 
@@ -282,6 +284,7 @@ std::string encode_token(const DeviceToken& t) {
   w.i64(t.created_at_ms);
   w.i64(t.expires_at_ms);
   w.i64(t.revoked_at_ms);
+  w.var(t.issued);
   return std::move(w.out());
 }
 std::optional<DeviceToken> decode_token(std::string_view s) {
@@ -295,6 +298,7 @@ std::optional<DeviceToken> decode_token(std::string_view s) {
   t.created_at_ms = r.i64();
   t.expires_at_ms = r.i64();
   t.revoked_at_ms = r.i64();
+  if (!r.done()) t.issued = r.var();  // absent in stores written before it existed
   return finish(r, std::move(t));
 }
 

@@ -134,6 +134,7 @@ struct Counters {
   std::uint64_t next_dead = 1;
   std::uint64_t next_resolution = 1;
   std::uint64_t next_reference = 1;  // high-water mark of the reference-code counter
+  std::uint64_t next_token = 1;      // DeviceToken::issued
   friend bool operator==(const Counters&, const Counters&) = default;
 };
 

@@ -167,6 +167,9 @@ struct DeviceToken {
   UnixMs created_at_ms = 0;
   UnixMs expires_at_ms = 0;  // 0 = never
   UnixMs revoked_at_ms = 0;  // 0 = valid
+  // Issue order across the ledger (1, 2, ...): tokens issued within one millisecond still list
+  // in the order they were made. 0 for tokens stored before it was recorded.
+  std::uint64_t issued = 0;
   friend bool operator==(const DeviceToken&, const DeviceToken&) = default;
 };
 

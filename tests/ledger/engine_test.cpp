@@ -16,6 +16,7 @@
 #include "ledger/backup.h"
 #include "ledger/check.h"
 #include "ledger/reference_code.h"
+#include "ledger/schema_internal.h"
 #include "ledger/statement.h"
 #include "tests/ledger/fault_fs.h"
 #include "tests/ledger/ledger_test_util.h"
@@ -535,6 +536,49 @@ TEST_F(EngineTest, TokensAndDeadLetters) {
   fixed.reprocessed_dead_letter = d.id;
   must<IngestResult>(*engine_, fixed);
   EXPECT_NE(engine_->dead_letter(d.id)->reprocessed_at_ms, 0);
+}
+
+// The manual clock stands still: every token below is issued in the same millisecond, and the
+// hashes sort against the issue order. The list keeps the issue order, also after a reopen.
+TEST_F(EngineTest, StallTokensListInIssueOrderWithinOneMillisecond) {
+  Stall s = stall(kAcct);
+  const std::vector<std::string> issued = {std::string(64, 'c'), std::string(64, 'a'),
+                                           std::string(64, 'b')};
+  for (const auto& h : issued)
+    must<DeviceToken>(*engine_, IssueToken{DeviceToken{
+                                    .hash = h, .scope = TokenScope::stall_device, .stall = s.id}});
+  auto hashes = [&] {
+    std::vector<std::string> v;
+    for (const auto& t : engine_->stall_tokens(s.id)) v.push_back(t.hash);
+    return v;
+  };
+  EXPECT_EQ(hashes(), issued);
+  reopen();
+  EXPECT_EQ(hashes(), issued);
+}
+
+// Tokens and counters written before the issue sequence existed still decode (issued 0, the
+// token counter from 1).
+TEST(LedgerSchema, TokensAndCountersWithoutTheIssueSequenceStillDecode) {
+  DeviceToken t{.hash = std::string(64, 'd'),
+                .stall = StallId{3},
+                .label = "máy 1",
+                .created_at_ms = 1727917200000};
+  std::string current = schema::encode_token(t);
+  std::string old = current.substr(0, current.size() - 1);  // without the trailing var(0)
+  auto decoded = schema::decode_token(old);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(*decoded, t);
+  t.issued = 300;
+  EXPECT_EQ(schema::decode_token(schema::encode_token(t)), t);
+
+  schema::Counters c;
+  c.next_reference = 42;
+  std::string counters = schema::encode_counters(c);
+  auto old_counters = schema::decode_counters(counters.substr(0, counters.size() - 1));
+  ASSERT_TRUE(old_counters.has_value());
+  EXPECT_EQ(old_counters->next_reference, 42u);
+  EXPECT_EQ(old_counters->next_token, 1u);
 }
 
 TEST_F(EngineTest, FullDiskStopsAcknowledgementsAndIsReported) {
