@@ -834,6 +834,7 @@ class EngineImpl final : public Engine {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
+        last_batch_commands_ = std::max<std::size_t>(1, batch.size());
       }
       Prepared next = prepare(std::move(batch));
       if (inflight) {
@@ -862,19 +863,22 @@ class EngineImpl final : public Engine {
 
   // Group commit when nothing is being written (a commit in flight is itself the grouping
   // window): later commands may join for up to batch_wait_max, but only while they keep coming.
-  // Once none has arrived for batch_quiet_gap the burst is over, and waiting out the rest of
-  // batch_wait_max would only idle the core: behind keep-alive connections that answer each
-  // response with the next request, a burst lasts a few hundred microseconds and then stops
-  // until this batch's answers go out.
+  // Once none has arrived for batch_quiet_gap, or as many are queued as the last batch held, the
+  // burst is over, and waiting out the rest of batch_wait_max would only idle the core: behind
+  // keep-alive connections that answer each response with the next request, a burst lasts a few
+  // hundred microseconds and then stops until this batch's answers go out.
   void wait_for_company(std::unique_lock<std::mutex>& lock) {
     if (options_.batch_wait_max.count() <= 0) return;
     const auto give_up = std::chrono::steady_clock::now() + options_.batch_wait_max;
+    const std::size_t enough = std::min(last_batch_commands_, options_.batch_entries_max);
+    wake_at_ = enough;
     for (;;) {
-      if (stopping_ || queue_.size() >= options_.batch_entries_max) return;
+      if (stopping_ || queue_.size() >= enough) break;
       const auto until = std::min(give_up, last_arrival_ + options_.batch_quiet_gap);
-      if (std::chrono::steady_clock::now() >= until) return;
+      if (std::chrono::steady_clock::now() >= until) break;
       queue_cv_.wait_until(lock, until);
     }
+    wake_at_ = 1;
   }
 
   // The committer: writes and syncs one prepared batch at a time.
@@ -1799,7 +1803,8 @@ class EngineImpl final : public Engine {
   Prepared* commit_job_ = nullptr;  // owned by the writer until commit_done_
   bool commit_done_ = false;
   bool committer_stop_ = false;
-  std::size_t wake_at_ = 1;  // the queue size at which submit() wakes the writer
+  std::size_t wake_at_ = 1;                     // the queue size at which submit() wakes the writer
+  std::size_t last_batch_commands_ = SIZE_MAX;  // commands the writer took last time
   std::chrono::steady_clock::time_point last_arrival_;  // of the newest queued command
   std::thread writer_;
   std::thread committer_;
