@@ -1,14 +1,14 @@
 // ledger::Engine: cho4's ledger on a RocksDB data directory, with one writer thread (group commit)
 // and snapshot reads.
 //
-// Writes: callers submit Commands to a bounded queue. The writer thread takes whatever is queued
-// (up to batch_entries_max commands; an idle writer waits up to batch_wait_max for a burst of
-// commands to end), reconciles them in order,
-// writes ONE RocksDB WriteBatch with sync=true, publishes the new state, calls the on-commit hook,
-// and only then hands each command's CommandResult to its completion through the caller's
-// executor. A full queue fails submit() at once (resource_exhausted); submit never blocks. A
-// RocksDB error (full disk, background error) makes the engine unhealthy: the failed batch's
-// completions and every later submit get `unavailable`, nothing is acknowledged.
+// Writes: callers submit Commands to a bounded queue. The writer thread takes what is queued (up
+// to batch_entries_max commands; an idle writer waits up to batch_wait_max for a burst of
+// commands to end), reconciles them in order, writes ONE RocksDB WriteBatch with sync=true,
+// publishes the new state, calls the on-commit hook, and only then hands each command's
+// CommandResult to its completion through the caller's executor. A full queue fails submit() at
+// once (resource_exhausted); submit never blocks. A RocksDB error (full disk, background error)
+// makes the engine unhealthy: the failed batch's completions and every later submit get
+// `unavailable`, nothing is acknowledged.
 //
 // Reads (every const method) are safe from any thread, concurrently with the writer: they see the
 // state of the last durable batch.
@@ -165,7 +165,8 @@ struct Options {
   std::size_t queue_capacity = 65536;             // commands waiting for the writer
   std::size_t batch_entries_max = 4096;           // credits (and other commands) per WriteBatch
   std::chrono::microseconds batch_wait_max{500};  // how long a non-full batch may wait for more
-  // ...but only while commands keep arriving: the wait ends once none has come for this long.
+  // ...but only while commands keep arriving: the wait ends once none has come for this long,
+  // or once as many are queued as the last batch held.
   std::chrono::microseconds batch_quiet_gap{50};
   std::int64_t order_lifetime_ms = 15 * 60 * 1000;
   // A code of an order closed (paid, expired, cancelled) up to this long ago still matches.
