@@ -297,11 +297,10 @@ class EngineImpl final : public Engine {
       queue_.push_back(
           Queued{std::move(command), std::move(done), std::move(executor), std::move(codes)});
       if (options_.batch_wait_max.count() > 0) last_arrival_ = std::chrono::steady_clock::now();
-      // Wake the writer only when it may be idle (first command), when the queue reaches the
-      // size it waits for, or when a batch is full: waking it for every command costs a context
-      // switch per credit on a 2-core machine.
-      wake = queue_.size() == 1 || queue_.size() == wake_at_ ||
-             queue_.size() >= options_.batch_entries_max;
+      // Wake the writer only when the queue reaches the size it waits for (it sets wake_at_
+      // before every wait on commands) or a batch is full: waking it for every command costs a
+      // context switch per credit on a 2-core machine.
+      wake = queue_.size() == wake_at_ || queue_.size() >= options_.batch_entries_max;
     }
     if (wake) queue_cv_.notify_one();
     return Status();
@@ -810,13 +809,10 @@ class EngineImpl final : public Engine {
         // queued at once made the next batch one or two stragglers, and every command arriving
         // after them waited for two commits. Behind 64 keep-alive connections the server's core
         // then sat idle a third of the time (docs/results-server.md).
-        wake_at_ = inflight ? std::max<std::size_t>(1, inflight->commands.size()) : 1;
+        wake_at_ = inflight ? inflight->commands.size() : 1;
         queue_cv_.wait(lock, [&] {
-          if (stopping_) return true;
-          if (inflight) return commit_done_ || queue_.size() >= wake_at_;
-          return !queue_.empty();
+          return stopping_ || queue_.size() >= wake_at_ || (inflight && commit_done_);
         });
-        wake_at_ = 1;
         if (inflight && (commit_done_ || queue_.empty())) {
           // Complete the durable batch first: its callers wait on it. (Empty queue while
           // stopping: wait for the last commit, then drain.)
@@ -834,7 +830,7 @@ class EngineImpl final : public Engine {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
-        last_batch_commands_ = std::max<std::size_t>(1, batch.size());
+        last_batch_commands_ = batch.size();
       }
       Prepared next = prepare(std::move(batch));
       if (inflight) {
@@ -870,15 +866,12 @@ class EngineImpl final : public Engine {
   void wait_for_company(std::unique_lock<std::mutex>& lock) {
     if (options_.batch_wait_max.count() <= 0) return;
     const auto give_up = std::chrono::steady_clock::now() + options_.batch_wait_max;
-    const std::size_t enough = std::min(last_batch_commands_, options_.batch_entries_max);
-    wake_at_ = enough;
-    for (;;) {
-      if (stopping_ || queue_.size() >= enough) break;
+    wake_at_ = std::min(last_batch_commands_, options_.batch_entries_max);
+    while (!stopping_ && queue_.size() < wake_at_) {
       const auto until = std::min(give_up, last_arrival_ + options_.batch_quiet_gap);
-      if (std::chrono::steady_clock::now() >= until) break;
+      if (std::chrono::steady_clock::now() >= until) return;
       queue_cv_.wait_until(lock, until);
     }
-    wake_at_ = 1;
   }
 
   // The committer: writes and syncs one prepared batch at a time.
@@ -1290,15 +1283,10 @@ class EngineImpl final : public Engine {
       std::uint64_t by_bankref = 0;
     };
     std::vector<Found> found(in.credits.size());
-    // Built and read by prefetch_dedupe, unless this command bypassed it.
-    std::vector<CreditKeys> unprefetched;
-    const std::vector<CreditKeys>* keys = keys_;
-    if (keys == nullptr || keys->size() != in.credits.size()) {
-      for (const BankCredit& c : in.credits) unprefetched.push_back(credit_keys(c));
-      keys = &unprefetched;
-    }
+    const std::vector<CreditKeys>& keys = *keys_;  // built and read by prefetch_dedupe
+    CHO4_ASSERT(keys.size() == in.credits.size(), "every credit's keys are prefetched");
     for (std::size_t i = 0; i < in.credits.size(); ++i) {
-      const CreditKeys& k = (*keys)[i];
+      const CreditKeys& k = keys[i];
       LEDGER_ASSIGN_OR_RETURN_STATUS(found[i].by_key, lookup_key(ov, k.dedupe, k.dedupe_stored));
     }
     for (std::size_t i = 0; i < in.credits.size(); ++i) {
@@ -1308,7 +1296,7 @@ class EngineImpl final : public Engine {
       rec.id = CreditId{counters(ov).next_credit++};
       if (result.raw_id == 0) result.raw_id = rec.id.value;
       rec.raw_id = result.raw_id;
-      const CreditKeys& k = (*keys)[i];
+      const CreditKeys& k = keys[i];
       const std::string& key = k.dedupe;
       // A key first seen earlier in this same request/batch.
       std::uint64_t original = found[i].by_key;
@@ -1804,7 +1792,7 @@ class EngineImpl final : public Engine {
   bool commit_done_ = false;
   bool committer_stop_ = false;
   std::size_t wake_at_ = 1;                     // the queue size at which submit() wakes the writer
-  std::size_t last_batch_commands_ = SIZE_MAX;  // commands the writer took last time
+  std::size_t last_batch_commands_ = SIZE_MAX;  // commands the writer took last (none: no limit)
   std::chrono::steady_clock::time_point last_arrival_;  // of the newest queued command
   std::thread writer_;
   std::thread committer_;
