@@ -30,7 +30,7 @@ void Listener::do_accept() {
                          beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
-void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+void Listener::on_accept(beast::error_code ec, ConnectionSocket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (ec) {
     // EMFILE and friends: keep accepting; the connection limit normally prevents this.
@@ -48,8 +48,8 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   auto ep = socket.remote_endpoint(ignored);
   std::string remote = ep.address().to_string() + ":" + std::to_string(ep.port());
   if (tls_) {
-    start_http_session(ctx_, TlsStream(beast::tcp_stream(std::move(socket)), *tls_),
-                       beast::flat_buffer(), std::move(remote));
+    start_http_session(ctx_, TlsStream(PlainStream(std::move(socket)), *tls_), beast::flat_buffer(),
+                       std::move(remote));
   } else {
     start_http_session(ctx_, PlainStream(std::move(socket)), beast::flat_buffer(),
                        std::move(remote));
@@ -57,14 +57,14 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   do_accept();
 }
 
-void Listener::refuse(tcp::socket socket) {
+void Listener::refuse(ConnectionSocket socket) {
   static const std::string kRefusal =
       "HTTP/1.1 503 Service Unavailable\r\nServer: cho4\r\nContent-Type: "
       "application/problem+json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: "
       "117\r\n\r\n"
       "{\"type\":\"https://cho4.vn/problems/too-many-connections\",\"title\":\"Too many "
       "connections; retry later\",\"status\":503}    ";
-  auto s = std::make_shared<beast::tcp_stream>(std::move(socket));
+  auto s = std::make_shared<PlainStream>(std::move(socket));
   s->expires_after(ms(kWriteTimeoutMs));
   net::async_write(*s, net::buffer(kRefusal), [s](beast::error_code, std::size_t) {
     beast::error_code ec;

@@ -23,8 +23,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void do_accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
-  void refuse(tcp::socket socket);
+  void on_accept(beast::error_code ec, ConnectionSocket socket);
+  void refuse(ConnectionSocket socket);
 
   net::io_context& ioc_;
   ServerContext& ctx_;

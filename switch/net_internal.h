@@ -31,8 +31,14 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+// Each connection runs on its own strand. The streams name the strand's concrete type rather than
+// the type-erased any_io_executor of beast::tcp_stream: every read and write copies and destroys
+// the stream's executor, and in a profile of the webhook benchmark the type-erased copies took
+// about 5 % of the server's samples, the concrete strand's about 2.5 %.
+using ConnectionStrand = net::strand<net::io_context::executor_type>;
+using ConnectionSocket = tcp::socket::rebind_executor<ConnectionStrand>::other;
+using PlainStream = beast::basic_stream<tcp, ConnectionStrand>;
+using TlsStream = beast::ssl_stream<PlainStream>;
 
 class Metrics;
 class NotifyHub;
