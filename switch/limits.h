@@ -44,8 +44,10 @@ inline constexpr std::size_t kIoThreadsMax = 64;
 // ---- Notifications ----
 // Events queued for one device before it is considered too slow and disconnected.
 inline constexpr std::size_t kDeviceQueueMax = 256;
-// Events replayed in one go to a reconnecting device (older history → history_truncated).
-inline constexpr std::size_t kReplayEventsMax = 10'000;
+// Events a reconnecting device's replay reads from the store at a time: the next page is read
+// once the last one is written, so a device catching up on thousands of missed events holds one
+// page, and one read holds an I/O thread for a few milliseconds at most.
+inline constexpr std::size_t kReplayPageEvents = 256;
 // SSE heartbeat comment interval.
 inline constexpr std::int64_t kHeartbeatIntervalMs = 15'000;
 // A WebSocket message from a device (hello / ack) is tiny.

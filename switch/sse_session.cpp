@@ -104,7 +104,10 @@ class SseSession final : public Connection, public DeviceSink {
       queue_.push_back(Item{": store unavailable\n\n", Frame{}});
       return do_write();
     }
-    for (auto& f : frames) queue_.push_back(Item{sse_frame(f), std::move(f)});
+    for (auto& f : frames) {
+      if (f.live) ++live_queued_;  // held live events the first page caught up with
+      queue_.push_back(Item{sse_frame(f), std::move(f)});
+    }
     do_write();
     arm_heartbeat();
     // The client sends nothing; a read completes only when it goes away.
@@ -142,6 +145,21 @@ class SseSession final : public Connection, public DeviceSink {
     }
   }
 
+  // Once the last page of a replay is written, the next one (DeviceFeed::next_page). Queues
+  // without writing: the caller writes.
+  void continue_replay() {
+    if (closing_ || !feed_.replaying()) return;
+    std::vector<Frame> frames;
+    if (auto st = feed_.next_page(frames); !st.ok()) {
+      ctx_.log.error("replay failed", {{"stall_id", grant_.stall.value}, {"error", st.message()}});
+      closing_ = true;
+      heartbeat_.cancel();
+      queue_.push_back(Item{": store unavailable\n\n", Frame{}});
+      return;
+    }
+    for (auto& f : frames) queue_.push_back(Item{sse_frame(f), std::move(f)});
+  }
+
   struct Item {
     std::string text;
     Frame frame;
@@ -149,7 +167,11 @@ class SseSession final : public Connection, public DeviceSink {
 
   void enqueue(Item item, bool control) {
     if (closing_) return;
-    if (!control && queue_.size() >= ctx_.config.limits.device_queue_max) return drop_slow();
+    // Only live traffic counts toward the slow-device cut: the replay is paced a page at a time.
+    if (!control && item.frame.live) {
+      if (live_queued_ >= ctx_.config.limits.device_queue_max) return drop_slow();
+      ++live_queued_;
+    }
     queue_.push_back(std::move(item));
     if (!writing_) do_write();
   }
@@ -188,7 +210,9 @@ class SseSession final : public Connection, public DeviceSink {
         ctx_.metrics.notify_latency_seconds().observe(
             static_cast<double>(wall_now_ms() - f.received_at_ms) / 1000.0);
     }
+    if (f.live) --live_queued_;
     queue_.pop_front();
+    if (queue_.empty()) continue_replay();
     if (!queue_.empty()) return do_write();
     if (closing_) close_stream(stream_);
   }
@@ -202,6 +226,7 @@ class SseSession final : public Connection, public DeviceSink {
   net::steady_timer heartbeat_;
   std::optional<Registration> reg_;
   std::deque<Item> queue_;
+  std::size_t live_queued_ = 0;  // items in queue_ whose frame is live
   char sink_[256];
   bool writing_ = false;
   bool closing_ = false;

@@ -109,20 +109,35 @@ class WebSocketSession final : public Connection, public DeviceSink {
       ctx_.log.error("replay failed", {{"stall_id", grant_.stall.value}, {"error", st.message()}});
       return close_with(websocket::close_code::try_again_later, "store unavailable");
     }
-    for (auto& f : frames) enqueue(std::move(f), /*replay=*/true);
+    for (auto& f : frames) enqueue(std::move(f));
+  }
+
+  // Once the last page of a replay is written, the next one (DeviceFeed::next_page). Queues
+  // without writing: the caller writes.
+  void continue_replay() {
+    if (closing_ || !feed_.replaying()) return;
+    std::vector<Frame> frames;
+    if (auto st = feed_.next_page(frames); !st.ok()) {
+      ctx_.log.error("replay failed", {{"stall_id", grant_.stall.value}, {"error", st.message()}});
+      return close_with(websocket::close_code::try_again_later, "store unavailable");
+    }
+    for (auto& f : frames) queue_.push_back(std::move(f));
   }
 
   void on_live(const std::shared_ptr<const HubEvent>& event) {
     std::vector<Frame> frames;
     auto r = feed_.on_live(event, frames);
     if (r == DeviceFeed::Live::overflow) return drop_slow();
-    for (auto& f : frames) enqueue(std::move(f), false);
+    for (auto& f : frames) enqueue(std::move(f));
   }
 
-  void enqueue(Frame f, bool replay) {
+  void enqueue(Frame f) {
     if (closing_) return;
-    // Replay is bounded by kReplayEventsMax; only live traffic counts toward the slow-device cut.
-    if (!replay && queue_.size() >= ctx_.config.limits.device_queue_max) return drop_slow();
+    // Only live traffic counts toward the slow-device cut: the replay is paced a page at a time.
+    if (f.live) {
+      if (live_queued_ >= ctx_.config.limits.device_queue_max) return drop_slow();
+      ++live_queued_;
+    }
     queue_.push_back(std::move(f));
     if (!writing_) do_write();
   }
@@ -162,11 +177,13 @@ class WebSocketSession final : public Connection, public DeviceSink {
         ctx_.metrics.notify_latency_seconds().observe(
             static_cast<double>(wall_now_ms() - f.received_at_ms) / 1000.0);
     }
+    if (f.live) --live_queued_;
     queue_.pop_front();
     if (closing_) {
       if (ws_.is_open()) ws_.async_close(close_code_, [s = self()](beast::error_code) {});
       return;
     }
+    if (queue_.empty()) continue_replay();
     if (!queue_.empty()) do_write();
   }
 
@@ -211,6 +228,7 @@ class WebSocketSession final : public Connection, public DeviceSink {
   std::optional<Registration> reg_;
   beast::flat_buffer read_buf_;
   std::deque<Frame> queue_;
+  std::size_t live_queued_ = 0;  // frames in queue_ with live set
   bool writing_ = false;
   bool closing_ = false;
   websocket::close_code close_code_ = websocket::close_code::going_away;

@@ -145,6 +145,45 @@ TEST(Server, WebhookToDevicesWithReplayAndScopes) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+// A device that missed more events than a replay page holds catches up page by page, over both
+// transports, with payments still arriving: every event once, in order, and the device is not
+// cut off as slow although the whole backlog is far beyond its queue bound.
+TEST(Server, LongCatchUpArrivesInOrderWhilePaymentsKeepComing) {
+  ServerProcess server(json::object{{"limits", json::object{{"device_queue_max", 16}}}});
+  ASSERT_TRUE(server.started());
+  auto st = make_stall(server, "0123456789");
+  constexpr std::uint64_t kMissed = 1500;  // several pages of kReplayPageEvents (256)
+  constexpr std::uint64_t kDuring = 20;
+  Client c(server.port());
+  for (std::uint64_t i = 0; i < kMissed; ++i)
+    ASSERT_EQ(send_webhook(c, sepay_webhook(20000 + i, 1000, st.account, "rau")).status, 200);
+
+  WsClient ws(server.port(), "/v1/stalls/" + st.stall_id + "/ws", st.device, 0);
+  ASSERT_TRUE(ws.connected());
+  SseClient sse(server.port(), "/v1/stalls/" + st.stall_id + "/events?after=0", st.device);
+  ASSERT_EQ(sse.status(), 200);
+  for (std::uint64_t i = 0; i < kDuring; ++i)
+    ASSERT_EQ(send_webhook(c, sepay_webhook(30000 + i, 2000, st.account, "ca")).status, 200);
+
+  auto read_all = [&](auto& device, const char* name) {
+    for (std::uint64_t seq = 1; seq <= kMissed + kDuring; ++seq) {
+      auto e = device.next(kEventWaitMs);
+      ASSERT_TRUE(e) << name << " stopped before seq " << seq;
+      ASSERT_EQ(e->at("seq").template to_number<std::uint64_t>(), seq) << name;
+      if (seq <= kMissed) {
+        EXPECT_TRUE(e->at("replayed").as_bool()) << name << " seq " << seq;
+      }
+    }
+    EXPECT_FALSE(device.next(kQuietMs)) << name;
+  };
+  read_all(ws, "ws");
+  read_all(sse, "sse");
+  auto metrics = http(server.port(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("cho4_devices_dropped_slow_total 0"), std::string::npos);
+  EXPECT_NE(metrics.body.find("cho4_devices_connected 2"), std::string::npos);
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(Server, RequestLimitsAndTimeouts) {
   json::object limits{{"header_bytes_max", 2048},      {"webhook_body_bytes_max", 4096},
                       {"header_read_timeout_ms", 300}, {"body_read_timeout_ms", 300},

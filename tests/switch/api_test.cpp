@@ -298,6 +298,73 @@ TEST(DeviceFeed, HoldsLiveEventsUntilStartedAndCutsOffOverflow) {
   EXPECT_EQ(frames[1].seq, 1u);
 }
 
+TEST(DeviceFeed, ReplaysAPageAtATimeAndReadsEventsThatArriveMeanwhileFromTheStore) {
+  Harness h;
+  auto s = h.make_stall();
+  StallId stall{std::stoull(s.stall_id)};
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(h.sepay(7000 + i, 10000 + i, s.account, "tien rau").status, 200);
+  auto event = [&](std::uint64_t seq) {
+    auto page = h.engine().outbox_after(stall, seq - 1, 1);
+    EXPECT_TRUE(page.ok() && page->events.size() == 1);
+    return std::make_shared<HubEvent>(HubEvent{page->events.at(0), "live"});
+  };
+
+  DeviceFeed feed(h.engine(), stall, 16, /*replay_page_events=*/2);
+  std::vector<Frame> frames;
+  ASSERT_TRUE(feed.start(0, frames).ok());
+  ASSERT_EQ(frames.size(), 3u);  // hello + seq 1, 2
+  EXPECT_EQ(frames[2].seq, 2u);
+  EXPECT_TRUE(feed.replaying());
+
+  // Seq 6 arrives during the replay: the hub's copy is skipped, a later page reads it.
+  ASSERT_EQ(h.sepay(7005, 16000, s.account, "tien ca").status, 200);
+  frames.clear();
+  EXPECT_EQ(feed.on_live(event(6), frames), DeviceFeed::Live::skipped);
+  EXPECT_TRUE(frames.empty());
+
+  std::vector<std::uint64_t> seqs;
+  std::vector<bool> replayed;
+  while (feed.replaying()) {
+    frames.clear();
+    ASSERT_TRUE(feed.next_page(frames).ok());
+    ASSERT_LE(frames.size(), 2u);
+    for (const auto& f : frames) {
+      seqs.push_back(f.seq);
+      replayed.push_back(f.replayed);
+      EXPECT_FALSE(f.live);
+    }
+  }
+  EXPECT_EQ(seqs, (std::vector<std::uint64_t>{3, 4, 5, 6}));
+  // 1–5 were missed while away; 6 arrived during the catch-up and is not marked replayed.
+  EXPECT_EQ(replayed, (std::vector<bool>{true, true, true, false}));
+  EXPECT_EQ(feed.last_sent(), 6u);
+
+  // After the replay, live events flow from the hub.
+  ASSERT_EQ(h.sepay(7006, 17000, s.account, "tien ca").status, 200);
+  frames.clear();
+  EXPECT_EQ(feed.on_live(event(7), frames), DeviceFeed::Live::sent);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].seq, 7u);
+  EXPECT_TRUE(frames[0].live);
+  EXPECT_FALSE(frames[0].replayed);
+}
+
+TEST(DeviceFeed, AReplayThatFitsOnePageEndsAtStart) {
+  Harness h;
+  auto s = h.make_stall();
+  StallId stall{std::stoull(s.stall_id)};
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(h.sepay(8000 + i, 10000 + i, s.account, "a").status, 200);
+  DeviceFeed feed(h.engine(), stall, 16, /*replay_page_events=*/2);
+  std::vector<Frame> frames;
+  ASSERT_TRUE(feed.start(0, frames).ok());
+  ASSERT_EQ(frames.size(), 3u);  // a full page that reaches the newest event
+  EXPECT_FALSE(feed.replaying());
+  frames.clear();
+  ASSERT_TRUE(feed.next_page(frames).ok());
+  EXPECT_TRUE(frames.empty());
+}
+
 TEST(OpenApi, EveryRouteIsDocumented) {
   Harness h;
   auto doc = boost::json::parse(h.call("GET", "/openapi.json").raw.body).as_object();
