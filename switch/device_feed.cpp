@@ -22,13 +22,6 @@ Status DeviceFeed::start(std::optional<std::uint64_t> after, std::vector<Frame>&
   hello["last_seq"] = page->last_seq;
   hello["after"] = cursor;
   out.push_back(Frame{Frame::Kind::hello, 0, boost::json::serialize(hello), 0, false});
-
-  if (after && page->oldest_retained_seq > cursor + 1) {
-    boost::json::object t;
-    t["type"] = "history_truncated";
-    t["oldest_seq"] = page->oldest_retained_seq;
-    out.push_back(Frame{Frame::Kind::history_truncated, 0, boost::json::serialize(t), 0, false});
-  }
   last_sent_ = cursor;
   missed_through_ = page->last_seq;
   started_ = true;
@@ -54,6 +47,14 @@ Status DeviceFeed::next_page(std::vector<Frame>& out) {
 }
 
 void DeviceFeed::append_replay(const ledger::OutboxPage& page, std::vector<Frame>& out) {
+  // Older than the retained history: at start, or because retention trimmed the events between
+  // two pages of a slow catch-up.
+  if (page.oldest_retained_seq > last_sent_ + 1) {
+    boost::json::object t;
+    t["type"] = "history_truncated";
+    t["oldest_seq"] = page.oldest_retained_seq;
+    out.push_back(Frame{Frame::Kind::history_truncated, 0, boost::json::serialize(t), 0, false});
+  }
   for (const auto& e : page.events) {
     if (e.seq <= last_sent_) continue;
     const bool missed = e.seq <= missed_through_;

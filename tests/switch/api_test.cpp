@@ -350,6 +350,34 @@ TEST(DeviceFeed, ReplaysAPageAtATimeAndReadsEventsThatArriveMeanwhileFromTheStor
   EXPECT_FALSE(frames[0].replayed);
 }
 
+TEST(DeviceFeed, HistoryTrimmedBetweenTwoPagesIsAnnouncedAsTruncated) {
+  Harness h;
+  auto s = h.make_stall();
+  StallId stall{std::stoull(s.stall_id)};
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(h.sepay(9000 + i, 10000 + i, s.account, "a").status, 200);
+  DeviceFeed feed(h.engine(), stall, 16, /*replay_page_events=*/2);
+  std::vector<Frame> frames;
+  ASSERT_TRUE(feed.start(0, frames).ok());
+  ASSERT_EQ(frames.size(), 3u);  // hello + seq 1, 2
+  ASSERT_TRUE(feed.replaying());
+
+  // A week and a day later, enough batches for the engine's periodic trim: seq 1–5 are dropped.
+  h.clock().advance_ms(8LL * 24 * 3600 * 1000);
+  for (int i = 0; i < 300; ++i) ASSERT_EQ(h.sepay(9100 + i, 1000, s.account, "b").status, 200);
+  auto oldest = h.engine().outbox_after(stall, 0, 1);
+  ASSERT_TRUE(oldest.ok());
+  ASSERT_GT(oldest->oldest_retained_seq, 3u) << "the trim did not run";
+
+  frames.clear();
+  ASSERT_TRUE(feed.next_page(frames).ok());
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[0].kind, Frame::Kind::history_truncated);
+  EXPECT_NE(frames[0].json.find("\"oldest_seq\":" + std::to_string(oldest->oldest_retained_seq)),
+            std::string::npos);
+  EXPECT_EQ(frames[1].seq, oldest->oldest_retained_seq);
+  EXPECT_EQ(frames[2].seq, oldest->oldest_retained_seq + 1);
+}
+
 TEST(DeviceFeed, AReplayThatFitsOnePageEndsAtStart) {
   Harness h;
   auto s = h.make_stall();
