@@ -94,8 +94,8 @@ class DeviceFeed {
   bool started_ = false;
   bool replaying_ = false;
   std::uint64_t last_sent_ = 0;
-  std::uint64_t missed_through_ =
-      0;  // the stall's newest seq at start(): events up to it were missed
+  // The stall's newest seq at start(): the events up to it were missed while away.
+  std::uint64_t missed_through_ = 0;
   std::deque<std::shared_ptr<const HubEvent>> pending_;
 };
 
