@@ -298,19 +298,28 @@ TEST(DeviceFeed, HoldsLiveEventsUntilStartedAndCutsOffOverflow) {
   EXPECT_EQ(frames[1].seq, 1u);
 }
 
-TEST(DeviceFeed, ReplaysAPageAtATimeAndReadsEventsThatArriveMeanwhileFromTheStore) {
+// A stall that received `credits` payments (transaction ids from `first_txn`) and a device feed
+// over it that replays two events a page.
+struct PagedReplay {
+  PagedReplay(int credits, std::uint64_t first_txn)
+      : s(h.make_stall()), stall{std::stoull(s.stall_id)}, feed(h.engine(), stall, 16, 2) {
+    for (int i = 0; i < credits; ++i)
+      EXPECT_EQ(h.sepay(first_txn + i, 10000 + i, s.account, "tien rau").status, 200);
+  }
   Harness h;
-  auto s = h.make_stall();
-  StallId stall{std::stoull(s.stall_id)};
-  for (int i = 0; i < 5; ++i)
-    ASSERT_EQ(h.sepay(7000 + i, 10000 + i, s.account, "tien rau").status, 200);
+  Harness::StallSetup s;
+  StallId stall;
+  DeviceFeed feed;
+};
+
+TEST(DeviceFeed, ReplaysAPageAtATimeAndReadsEventsThatArriveMeanwhileFromTheStore) {
+  PagedReplay r(5, 7000);
+  auto& [h, s, stall, feed] = r;
   auto event = [&](std::uint64_t seq) {
     auto page = h.engine().outbox_after(stall, seq - 1, 1);
     EXPECT_TRUE(page.ok() && page->events.size() == 1);
     return std::make_shared<HubEvent>(HubEvent{page->events.at(0), "live"});
   };
-
-  DeviceFeed feed(h.engine(), stall, 16, /*replay_page_events=*/2);
   std::vector<Frame> frames;
   ASSERT_TRUE(feed.start(0, frames).ok());
   ASSERT_EQ(frames.size(), 3u);  // hello + seq 1, 2
@@ -351,11 +360,8 @@ TEST(DeviceFeed, ReplaysAPageAtATimeAndReadsEventsThatArriveMeanwhileFromTheStor
 }
 
 TEST(DeviceFeed, HistoryTrimmedBetweenTwoPagesIsAnnouncedAsTruncated) {
-  Harness h;
-  auto s = h.make_stall();
-  StallId stall{std::stoull(s.stall_id)};
-  for (int i = 0; i < 5; ++i) ASSERT_EQ(h.sepay(9000 + i, 10000 + i, s.account, "a").status, 200);
-  DeviceFeed feed(h.engine(), stall, 16, /*replay_page_events=*/2);
+  PagedReplay r(5, 9000);
+  auto& [h, s, stall, feed] = r;
   std::vector<Frame> frames;
   ASSERT_TRUE(feed.start(0, frames).ok());
   ASSERT_EQ(frames.size(), 3u);  // hello + seq 1, 2
@@ -379,11 +385,8 @@ TEST(DeviceFeed, HistoryTrimmedBetweenTwoPagesIsAnnouncedAsTruncated) {
 }
 
 TEST(DeviceFeed, AReplayThatFitsOnePageEndsAtStart) {
-  Harness h;
-  auto s = h.make_stall();
-  StallId stall{std::stoull(s.stall_id)};
-  for (int i = 0; i < 2; ++i) ASSERT_EQ(h.sepay(8000 + i, 10000 + i, s.account, "a").status, 200);
-  DeviceFeed feed(h.engine(), stall, 16, /*replay_page_events=*/2);
+  PagedReplay r(2, 8000);
+  auto& feed = r.feed;
   std::vector<Frame> frames;
   ASSERT_TRUE(feed.start(0, frames).ok());
   ASSERT_EQ(frames.size(), 3u);  // a full page that reaches the newest event
