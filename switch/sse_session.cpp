@@ -104,11 +104,7 @@ class SseSession final : public Connection, public DeviceSink {
       queue_.push_back(Item{": store unavailable\n\n", Frame{}});
       return do_write();
     }
-    for (auto& f : frames) {
-      if (f.live) ++live_queued_;  // held live events the first page caught up with
-      queue_.push_back(Item{sse_frame(f), std::move(f)});
-    }
-    do_write();
+    enqueue_frames(frames);  // writes, behind the head
     arm_heartbeat();
     // The client sends nothing; a read completes only when it goes away.
     stream_.async_read_some(net::buffer(sink_),
@@ -139,10 +135,12 @@ class SseSession final : public Connection, public DeviceSink {
     if (closing_) return;
     std::vector<Frame> frames;
     if (feed_.on_live(event, frames) == DeviceFeed::Live::overflow) return drop_slow();
-    for (auto& f : frames) {
-      std::string text = sse_frame(f);
-      enqueue(Item{std::move(text), std::move(f)}, false);
-    }
+    enqueue_frames(frames);
+  }
+
+  void enqueue_frames(std::vector<Frame>& frames) {
+    // Braced initialization evaluates in order: the text is rendered before the frame moves.
+    for (auto& f : frames) enqueue(Item{sse_frame(f), std::move(f)}, /*control=*/false);
   }
 
   // Once the last page of a replay is written, the next one (DeviceFeed::next_page). Queues
