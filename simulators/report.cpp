@@ -250,7 +250,17 @@ std::string summary_json(const ReportHeader& h, const RunStats& s, const Verdict
     << ",\"gave_up\":" << s.gave_up;
   pct("webhook", s.webhook_us);
   pct("send_to_device", v.send_to_device_us);
-  o << "}\n";
+  // The same per-second series the HTML charts draw, so a tail can be placed in time.
+  o << ",\"seconds\":[";
+  for (std::size_t i = 0; i < s.seconds.size(); ++i) {
+    const SecondStats& sec = s.seconds[i];
+    o << (i ? "," : "") << "{\"sent\":" << sec.sent << ",\"acked\":" << sec.acked
+      << ",\"errors\":" << sec.errors
+      << ",\"webhook_p50_us\":" << sec.webhook_us.value_at_quantile(0.5)
+      << ",\"webhook_p99_us\":" << sec.webhook_us.value_at_quantile(0.99)
+      << ",\"device_p99_us\":" << sec.device_us.value_at_quantile(0.99) << "}";
+  }
+  o << "]}\n";
   return o.str();
 }
 

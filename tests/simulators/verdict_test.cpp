@@ -1,6 +1,7 @@
 #include "simulators/verdict.h"
 
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "simulators/report.h"
 
@@ -149,6 +150,27 @@ TEST(Report, TextAndHtmlCarryTheVerdictAndCharts) {
   EXPECT_NE(js.find("\"passed\":false"), std::string::npos);
   EXPECT_NE(js.find("\"seed\":1234"), std::string::npos);
   EXPECT_NE(js.find("\"webhook\":{\"count\":1,\"p50_us\":"), std::string::npos);
+}
+
+TEST(Report, JsonSummaryCarriesThePerSecondSeries) {
+  RunStats s;
+  s.at_second(0).sent = 10;
+  s.at_second(0).acked = 9;
+  s.at_second(0).errors = 1;
+  s.at_second(2).sent = 12;
+  s.at_second(2).webhook_us.record(900);
+  s.at_second(2).device_us.record(40'000);
+  s.elapsed_ms = 3000;
+  const auto js = boost::json::parse(summary_json(ReportHeader{}, s, judge(good_input()), 10));
+  const auto& seconds = js.at("seconds").as_array();
+  ASSERT_EQ(seconds.size(), 3u);  // the quiet second in between is kept, as zeros
+  EXPECT_EQ(seconds[0].at("sent").as_int64(), 10);
+  EXPECT_EQ(seconds[0].at("acked").as_int64(), 9);
+  EXPECT_EQ(seconds[0].at("errors").as_int64(), 1);
+  EXPECT_EQ(seconds[1].at("sent").as_int64(), 0);
+  EXPECT_EQ(seconds[1].at("webhook_p99_us").as_int64(), 0);
+  EXPECT_NEAR(double(seconds[2].at("webhook_p99_us").as_int64()), 900, 900 * 0.05);
+  EXPECT_NEAR(double(seconds[2].at("device_p99_us").as_int64()), 40'000, 40'000 * 0.05);
 }
 
 }  // namespace
