@@ -28,9 +28,10 @@ namespace cho4::sim {
 class RunClock {
  public:
   RunClock() { restart(); }
-  // Moves time zero to now (the scenario's start). Safe while other threads read the clock.
-  void restart() {
-    start_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+  // Moves time zero to `zero_in` from now (the scenario's start; until then now_us() is
+  // negative). Safe while other threads read the clock.
+  void restart(std::chrono::microseconds zero_in = {}) {
+    start_ns_.store((std::chrono::steady_clock::now() + zero_in).time_since_epoch().count(),
                     std::memory_order_release);
   }
   std::int64_t now_us() const {
