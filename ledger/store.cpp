@@ -70,10 +70,19 @@ rocksdb::ColumnFamilyOptions cf_options(bool point_lookups, std::size_t write_bu
                                         InsertHints hints = InsertHints::none) {
   rocksdb::ColumnFamilyOptions o;
   o.write_buffer_size = write_buffer_bytes;
-  if (hints == InsertHints::state)
+  if (hints == InsertHints::state) {
     o.memtable_insert_with_hint_prefix_extractor = std::make_shared<StateInsertHintPrefix>();
-  else if (hints == InsertHints::outbox)  // BE64(stall)
+    // The writer overwrites the same few hundred keys in every batch (each touched stall's
+    // sequence and daily totals, each account's balance). In place, a value no larger than
+    // the one in the memtable replaces it there instead of adding a version: the memtable
+    // stays a few hundred entries, cache-resident, and is rarely flushed (it grew by half a
+    // million versions every 16 s at 8,000 credits/s). Readers lose point-in-time iteration of
+    // this family, which nothing needs while serving: it is iterated only at open and by
+    // `ledger check`, each on a store with no writer.
+    o.inplace_update_support = true;
+  } else if (hints == InsertHints::outbox) {  // BE64(stall)
     o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
+  }
   o.max_write_buffer_number = 4;
   o.level_compaction_dynamic_level_bytes = true;
   o.compression = rocksdb::kLZ4Compression;
@@ -122,6 +131,8 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   db.create_if_missing = options.create_if_missing;
   db.create_missing_column_families = options.create_if_missing;
   db.max_background_jobs = 2;
+  // One thread writes (the committer), and in-place updates of the state family need it.
+  db.allow_concurrent_memtable_write = false;
   db.bytes_per_sync = 1 << 20;
   db.strict_bytes_per_sync = true;
   // Flushes and compactions write in paced steps instead of bursts: a burst of background
