@@ -56,7 +56,7 @@ sending:
 output:
   --report FILE          write the text report
   --html FILE            write the HTML report with SVG charts
-  --json FILE            write the headline figures as one JSON object (bench/run reads it)
+  --json FILE            headline figures and per-second series as JSON (bench/run reads it)
   --no-ledger-check      skip `cho4 ledger check --data DIR` after the run
   --quiet                no live progress line
   --plan                 print the scenario's summary and fingerprint, and exit
