@@ -1,6 +1,8 @@
 #include "switch/sse_session.h"
 
 #include <deque>
+#include <string>
+#include <string_view>
 
 #include <boost/json.hpp>
 
@@ -91,17 +93,14 @@ class SseSession final : public Connection, public DeviceSink {
     queue_.push_back(Item{std::move(head), Frame{}});
     if (!ctx_.hub.subscribe(grant_.stall, std::static_pointer_cast<DeviceSink>(self()),
                             grant_.token_hash)) {
-      closing_ = true;
-      queue_.push_back(Item{": too many devices\n\n", Frame{}});
+      end_with_comment("too many devices");
       return do_write();
     }
     subscribed_ = true;
     ctx_.metrics.devices_connected.fetch_add(1);
     std::vector<Frame> frames;
-    auto st = feed_.start(grant_.after, frames);
-    if (!st.ok()) {
-      closing_ = true;
-      queue_.push_back(Item{": store unavailable\n\n", Frame{}});
+    if (auto st = feed_.start(grant_.after, frames); !st.ok()) {
+      replay_failed(st);
       return do_write();
     }
     enqueue_frames(frames);  // writes, behind the head
@@ -148,14 +147,22 @@ class SseSession final : public Connection, public DeviceSink {
   void continue_replay() {
     if (closing_ || !feed_.replaying()) return;
     std::vector<Frame> frames;
-    if (auto st = feed_.next_page(frames); !st.ok()) {
-      ctx_.log.error("replay failed", {{"stall_id", grant_.stall.value}, {"error", st.message()}});
-      closing_ = true;
-      heartbeat_.cancel();
-      queue_.push_back(Item{": store unavailable\n\n", Frame{}});
-      return;
-    }
+    if (auto st = feed_.next_page(frames); !st.ok()) return replay_failed(st);
     for (auto& f : frames) queue_.push_back(Item{sse_frame(f), std::move(f)});
+  }
+
+  // The store could not be read for the replay: the device reconnects later with its cursor.
+  // Queues only.
+  void replay_failed(const Status& st) {
+    ctx_.log.error("replay failed", {{"stall_id", grant_.stall.value}, {"error", st.message()}});
+    end_with_comment("store unavailable");
+  }
+
+  // The stream ends after what is queued, with a last comment that says why. Queues only.
+  void end_with_comment(std::string_view why) {
+    closing_ = true;
+    heartbeat_.cancel();
+    queue_.push_back(Item{": " + std::string(why) + "\n\n", Frame{}});
   }
 
   struct Item {

@@ -104,11 +104,7 @@ class WebSocketSession final : public Connection, public DeviceSink {
   void begin(std::optional<std::uint64_t> after) {
     hello_timer_.cancel();
     std::vector<Frame> frames;
-    auto st = feed_.start(after, frames);
-    if (!st.ok()) {
-      ctx_.log.error("replay failed", {{"stall_id", grant_.stall.value}, {"error", st.message()}});
-      return close_with(websocket::close_code::try_again_later, "store unavailable");
-    }
+    if (auto st = feed_.start(after, frames); !st.ok()) return replay_failed(st);
     for (auto& f : frames) enqueue(std::move(f));
   }
 
@@ -117,11 +113,14 @@ class WebSocketSession final : public Connection, public DeviceSink {
   void continue_replay() {
     if (closing_ || !feed_.replaying()) return;
     std::vector<Frame> frames;
-    if (auto st = feed_.next_page(frames); !st.ok()) {
-      ctx_.log.error("replay failed", {{"stall_id", grant_.stall.value}, {"error", st.message()}});
-      return close_with(websocket::close_code::try_again_later, "store unavailable");
-    }
+    if (auto st = feed_.next_page(frames); !st.ok()) return replay_failed(st);
     for (auto& f : frames) queue_.push_back(std::move(f));
+  }
+
+  // The store could not be read for the replay: the device reconnects later with its cursor.
+  void replay_failed(const Status& st) {
+    ctx_.log.error("replay failed", {{"stall_id", grant_.stall.value}, {"error", st.message()}});
+    close_with(websocket::close_code::try_again_later, "store unavailable");
   }
 
   void on_live(const std::shared_ptr<const HubEvent>& event) {
