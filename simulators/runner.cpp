@@ -136,7 +136,11 @@ struct Sender {
     ++stats.at_second(intended_us / 1'000'000).sent;
   }
 
+  // A time already come costs no timer. Arming one that is the earliest reprograms the kernel's
+  // timer (timerfd_settime), which in a virtual machine costs a trap: a fifth of the sender's
+  // core at 9,000 payments/s, when every static payment waited on a timer already expired.
   asio::awaitable<void> sleep_until_us(std::int64_t us) {
+    if (us <= now_us()) co_return;
     asio::steady_timer t(io, clock.at_us(us));
     auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
     (void)ec;
@@ -416,18 +420,28 @@ struct Sender {
     for (auto& [inst, token] : bearer) co_await refresh_token(inst);
   }
 
-  // Starts each payment at its start time (the order's creation, or the send itself).
+  // Starts each payment at its start time (the order's creation, or the send itself): each wake
+  // starts every payment that is due, and wakes are at least kDispatchTickUs apart. A timer per
+  // payment (10,000 a second) took a fifth of the sender's core in timer reprogramming. A
+  // payment started up to one tick late counts the delay in its latency, which runs from the
+  // intended time; none starts early.
   asio::awaitable<void> dispatch() {
+    static constexpr std::int64_t kDispatchTickUs = 500;
     std::int64_t window_start = 0;
-    for (std::size_t i : start_order) {
-      co_await sleep_until_us(start_ms(i) * 1000);
-      asio::co_spawn(io, pay(sc.payments[i]), asio::detached);
+    std::size_t next = 0;
+    while (next < start_order.size()) {
+      const std::int64_t now = now_us();
+      for (; next < start_order.size() && start_ms(start_order[next]) * 1000 <= now; ++next)
+        asio::co_spawn(io, pay(sc.payments[start_order[next]]), asio::detached);
       // The live line's p99 covers the last second or so.
-      if (now_us() - window_start > 1'000'000) {
+      if (now - window_start > 1'000'000) {
         live.p99_us.store(second_p99_window.value_at_quantile(0.99));
         second_p99_window.clear();
-        window_start = now_us();
+        window_start = now;
       }
+      if (next < start_order.size())
+        co_await sleep_until_us(
+            std::max(start_ms(start_order[next]) * 1000, now + kDispatchTickUs));
     }
   }
 };
